@@ -41,6 +41,10 @@
 //!   [`Session`]: send typed frames, read a `Stream` of typed events (feature `websocket`, on
 //!   with the resources that need it).
 //! - [`webhooks`] verifies a webhook's signature and hands back a typed [`webhooks::WebhookEvent`].
+//! - For building an app (features outside `default` and `full`): `axum`, an extractor of verified
+//!   webhook events; `test_util` (feature `test-util`), an in-process mock of the API and a
+//!   webhook signer for the app's tests; `blocking`, calls and paginators without async
+//!   (`.wait()`). The seam between the client and the network, [`Connector`], is public.
 //!
 //! The modules under `generated/` are written by `cargo xtask codegen`; the rest of this crate
 //! (the client, its calls, input builders, webhooks) is written by hand, and so is the runtime

@@ -46,6 +46,18 @@ async fn a_rule_answers_its_operation_and_keeps_the_typed_inputs() {
 }
 
 #[tokio::test]
+async fn a_typed_value_answers_a_call_and_comes_back_equal() {
+    let mock = Mock::new();
+    // A type the crate only receives has `Default` with `test-util`: a value to fill in.
+    let mut dialled = telnyx::types::CallWithRecordingId::default();
+    dialled.call_control_id = "v3:typed".into();
+    dialled.is_alive = true;
+    dialled.client_state = Some("c3RhdGU=".into());
+    let _ = mock.on_call(|c| c.calls().dial()).answer(Answer::data(&dialled));
+    assert_eq!(dial(&mock.client()).await.unwrap(), dialled);
+}
+
+#[tokio::test]
 async fn path_parameters_match_by_name_and_are_handed_back_decoded() {
     let mock = Mock::new();
     let ours = mock

@@ -70,14 +70,15 @@ impl Mock {
     }
 
     /// [`Mock::client`] before it is built, to change its settings (`.max_retries(0)`,
-    /// `.default_options(..)`).
+    /// `.timeout(..)`, `.strict_decoding(true)`).
     pub fn client_builder(&self) -> crate::ClientBuilder {
         crate::Client::builder().api_key("test").base_url(MOCK_BASE_URL).connector(self.clone())
     }
 
     /// A rule for the operation `route`, as its docs write it: a method and a path, each
     /// `{parameter}` standing for one segment (`"POST /calls/{call_control_id}/actions/answer"`).
-    /// Rules are tried in the order they were added. Panics on a route without a method.
+    /// Rules are tried in the order they were added. Panics on a route that is not `METHOD
+    /// /path` (an uppercase method, a path without a query).
     pub fn on(&self, route: &str) -> RuleBuilder {
         RuleBuilder { mock: self.clone(), route: Route::parse(route), matches: Vec::new() }
     }

@@ -67,6 +67,10 @@ pub fn blank_text(ty: &Ty, ctx: &Ctx<'_>) -> String {
             let path = ctx.type_path_text(*id);
             match &def.kind {
                 TypeKind::Alias { ty } => blank_text(ty, ctx),
+                // `crate::Data<T>`: `Default` only when `T` has it.
+                TypeKind::Struct { fields, .. } if crate::ir::calls::wraps_data(def) => {
+                    format!("crate::Data {{ data: {} }}", blank_text(&fields[0].ty, ctx))
+                }
                 TypeKind::Struct { .. } if def.blank => format!("{path}::blank()"),
                 TypeKind::Struct { .. } => format!("<{path}>::default()"),
                 TypeKind::Enum { values } if values.len() == 1 => format!("{path}::{}", values[0].rust_name),

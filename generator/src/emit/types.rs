@@ -595,6 +595,28 @@ fn construct(def: &TypeDef, name: &Ident, fields: &[Field], keeps_extra: bool, c
         t.push_str("        }\n    }\n}\n");
         super::raw_text(t)
     });
+    // A struct the crate only receives, with required fields, has neither a builder nor
+    // `Default`: with `test-util` it gets `Default`, so that a test can make one to answer a
+    // mocked call with.
+    let test_default = (!def.blank && !fields.iter().all(is_optional)).then(|| {
+        let feature = crate::ir::features::TEST_UTIL;
+        let mut t = format!("#[cfg(feature = {feature:?})]\n#[cfg_attr(docsrs, doc(cfg(feature = {feature:?})))]\n");
+        if allow.is_some() {
+            t.push_str("#[allow(deprecated)]\n");
+        }
+        t.push_str(&format!("impl Default for {name} {{\n"));
+        t.push_str("    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a\n");
+        t.push_str("    /// value for a test to fill in and answer a mocked call with.\n");
+        t.push_str(&format!("    fn default() -> Self {{\n        {name} {{\n"));
+        for f in fields {
+            t.push_str(&format!("            {}: {},\n", f.rust_name, super::setters::field_blank_text(f, ctx)));
+        }
+        if keeps_extra {
+            t.push_str("            extra: Default::default(),\n");
+        }
+        t.push_str("        }\n    }\n}\n");
+        super::raw_text(t)
+    });
     let settable: Vec<&Field> = fields.iter().filter(|f| !f.setter.is_empty()).collect();
     let allow_text: &[&str] = if allow.is_some() { &["#[allow(deprecated)]"] } else { &[] };
     let methods = match def.construct {
@@ -666,7 +688,7 @@ fn construct(def: &TypeDef, name: &Ident, fields: &[Field], keeps_extra: bool, c
             }
         }
     };
-    quote!(#blank #methods)
+    quote!(#blank #test_default #methods)
 }
 
 /// The methods that set an optional field (reached through `on`: `self`, or `self.value` on a

@@ -427,6 +427,17 @@ pub struct DocumentsGenerateDownloadLinkResponseData {
     /// Pre-signed temporary URL for downloading the document
     pub url: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for DocumentsGenerateDownloadLinkResponseData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        DocumentsGenerateDownloadLinkResponseData {
+            url: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DocumentsGenerateDownloadLinkResponseData {

@@ -122,6 +122,18 @@ pub struct NumbersFeaturesCreateResponseDataItem {
     pub features: Vec<String>,
     pub phone_number: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for NumbersFeaturesCreateResponseDataItem {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        NumbersFeaturesCreateResponseDataItem {
+            features: Vec::new(),
+            phone_number: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumbersFeaturesCreateResponseDataItem {

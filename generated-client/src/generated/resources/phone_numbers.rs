@@ -2694,6 +2694,19 @@ pub struct PhoneNumbersListResponse {
     pub errors: Option<Vec<crate::types::NumbersError>>,
     pub meta: crate::types::PaginationMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PhoneNumbersListResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PhoneNumbersListResponse {
+            data: Vec::new(),
+            errors: None,
+            meta: <crate::types::PaginationMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumbersListResponse {

@@ -327,6 +327,18 @@ pub struct PronunciationDictsCreateBodyMultipart {
     /// Human-readable name. Must be unique within the organization.
     pub name: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PronunciationDictsCreateBodyMultipart {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PronunciationDictsCreateBodyMultipart {
+            file: Default::default(),
+            name: String::new(),
+        }
+    }
+}
 impl serde::Serialize for PronunciationDictsCreateBodyMultipart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

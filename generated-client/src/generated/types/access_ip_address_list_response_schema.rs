@@ -8,6 +8,18 @@ pub struct AccessIpAddressListResponseSchema {
     pub data: Vec<super::AccessIpAddressResponseSchema>,
     pub meta: super::CloudflareIpListSyncPaginationMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AccessIpAddressListResponseSchema {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AccessIpAddressListResponseSchema {
+            data: Vec::new(),
+            meta: <super::CloudflareIpListSyncPaginationMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AccessIpAddressListResponseSchema {

@@ -14,6 +14,24 @@ pub struct AccessIpAddressResponseSchema {
     pub updated_at: Option<String>,
     pub user_id: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AccessIpAddressResponseSchema {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AccessIpAddressResponseSchema {
+            created_at: None,
+            description: None,
+            id: String::new(),
+            ip_address: String::new(),
+            source: String::new(),
+            status: super::CloudflareSyncStatus::Unknown(String::new()),
+            updated_at: None,
+            user_id: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AccessIpAddressResponseSchema {

@@ -8,6 +8,18 @@ pub struct AccessIpRangeListResponseSchema {
     pub data: Vec<super::AccessIpRangeResponseSchema>,
     pub meta: super::CloudflareIpListSyncPaginationMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AccessIpRangeListResponseSchema {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AccessIpRangeListResponseSchema {
+            data: Vec::new(),
+            meta: <super::CloudflareIpListSyncPaginationMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AccessIpRangeListResponseSchema {

@@ -14,6 +14,23 @@ pub struct AccountEmailEvent {
     pub record_type: AccountEmailEventRecordType,
     pub r#type: super::EmailEventType,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AccountEmailEvent {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AccountEmailEvent {
+            email: None,
+            email_id: String::new(),
+            id: String::new(),
+            occurred_at: String::new(),
+            payload: None,
+            record_type: AccountEmailEventRecordType::EmailEvent,
+            r#type: super::EmailEventType::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AccountEmailEvent {

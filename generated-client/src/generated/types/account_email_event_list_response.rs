@@ -8,6 +8,18 @@ pub struct AccountEmailEventListResponse {
     pub data: Vec<super::AccountEmailEvent>,
     pub meta: super::EventPaginationMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AccountEmailEventListResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AccountEmailEventListResponse {
+            data: Vec::new(),
+            meta: <super::EventPaginationMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AccountEmailEventListResponse {

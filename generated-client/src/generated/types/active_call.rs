@@ -17,6 +17,22 @@ pub struct ActiveCall {
     pub client_state: String,
     pub record_type: ActiveCallRecordType,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ActiveCall {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ActiveCall {
+            call_control_id: String::new(),
+            call_duration: 0,
+            call_leg_id: String::new(),
+            call_session_id: String::new(),
+            client_state: String::new(),
+            record_type: ActiveCallRecordType::Call,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ActiveCall {

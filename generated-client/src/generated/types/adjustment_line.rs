@@ -12,6 +12,19 @@ pub struct AdjustmentLine {
     /// Date when the adjustment occurred
     pub event_date: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AdjustmentLine {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AdjustmentLine {
+            amount: String::new(),
+            description: String::new(),
+            event_date: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AdjustmentLine {

@@ -37,6 +37,32 @@ pub struct AmdDetailRecord {
     /// User-provided tags
     pub tags: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AmdDetailRecord {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AmdDetailRecord {
+            billing_group_id: None,
+            billing_group_name: None,
+            call_leg_id: None,
+            call_session_id: None,
+            connection_id: None,
+            connection_name: None,
+            cost: None,
+            currency: None,
+            feature: None,
+            id: None,
+            invoked_at: None,
+            is_telnyx_billable: None,
+            rate: None,
+            rate_measured_in: None,
+            record_type: String::new(),
+            tags: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AmdDetailRecord {

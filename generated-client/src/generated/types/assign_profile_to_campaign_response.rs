@@ -14,6 +14,20 @@ pub struct AssignProfileToCampaignResponse {
     /// The TCR ID of the shared campaign you want to link to the specified messaging profile (for campaigns not created using Telnyx 10DLC services only). If you supply this ID in the request, do not also include a campaignId.
     pub tcr_campaign_id: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AssignProfileToCampaignResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AssignProfileToCampaignResponse {
+            campaign_id: None,
+            messaging_profile_id: String::new(),
+            task_id: String::new(),
+            tcr_campaign_id: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AssignProfileToCampaignResponse {

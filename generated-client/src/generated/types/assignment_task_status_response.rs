@@ -11,6 +11,20 @@ pub struct AssignmentTaskStatusResponse {
     pub task_id: String,
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AssignmentTaskStatusResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AssignmentTaskStatusResponse {
+            created_at: None,
+            status: super::V10dlcTaskStatus::Unknown(String::new()),
+            task_id: String::new(),
+            updated_at: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AssignmentTaskStatusResponse {

@@ -8,6 +8,17 @@ pub struct AssistantChatResponse {
     /// The assistant's generated response based on the input message and context.
     pub content: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AssistantChatResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AssistantChatResponse {
+            content: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AssistantChatResponse {

@@ -14,6 +14,21 @@ pub struct AssistantScheduledCallAttempt {
     pub call_status: String,
     pub telnyx_call_control_id: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AssistantScheduledCallAttempt {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AssistantScheduledCallAttempt {
+            attempt_number: 0,
+            attempted_at: String::new(),
+            call_duration: None,
+            call_status: String::new(),
+            telnyx_call_control_id: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AssistantScheduledCallAttempt {

@@ -31,6 +31,26 @@ pub struct AssistantTestResponse {
     /// Test suite grouping for organizational purposes.
     pub test_suite: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AssistantTestResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AssistantTestResponse {
+            created_at: String::new(),
+            description: None,
+            destination: None,
+            instructions: None,
+            max_duration_seconds: None,
+            name: String::new(),
+            rubric: Vec::new(),
+            telnyx_conversation_channel: super::TelnyxConversationChannel::Unknown(String::new()),
+            test_id: String::new(),
+            test_suite: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AssistantTestResponse {
@@ -131,6 +151,18 @@ pub struct AssistantTestResponseRubricItem {
     pub criteria: String,
     /// Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
     pub name: String,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AssistantTestResponseRubricItem {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AssistantTestResponseRubricItem {
+            criteria: String::new(),
+            name: String::new(),
+        }
+    }
 }
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]

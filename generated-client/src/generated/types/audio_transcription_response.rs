@@ -15,6 +15,20 @@ pub struct AudioTranscriptionResponse {
     /// Word-level timestamps and optional speaker labels. Only returned by `deepgram/nova-3` when word-level output is enabled via `model_config`.
     pub words: Option<Vec<super::AudioTranscriptionResponseWord>>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AudioTranscriptionResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AudioTranscriptionResponse {
+            duration: None,
+            segments: None,
+            text: String::new(),
+            words: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AudioTranscriptionResponse {

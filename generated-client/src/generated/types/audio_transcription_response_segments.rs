@@ -14,6 +14,20 @@ pub struct AudioTranscriptionResponseSegments {
     /// Text content of the segment.
     pub text: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AudioTranscriptionResponseSegments {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AudioTranscriptionResponseSegments {
+            end: 0.0,
+            id: 0.0,
+            start: 0.0,
+            text: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AudioTranscriptionResponseSegments {

@@ -17,6 +17,21 @@ pub struct AudioTranscriptionResponseWord {
     /// The transcribed word.
     pub word: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AudioTranscriptionResponseWord {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AudioTranscriptionResponseWord {
+            confidence: None,
+            end: 0.0,
+            speaker: None,
+            start: 0.0,
+            word: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AudioTranscriptionResponseWord {

@@ -13,6 +13,23 @@ pub struct AutorespConfigSchema {
     pub resp_text: Option<String>,
     pub updated_at: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AutorespConfigSchema {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AutorespConfigSchema {
+            country_code: String::new(),
+            created_at: String::new(),
+            id: String::new(),
+            keywords: Vec::new(),
+            op: AutorespConfigSchemaOp::Unknown(String::new()),
+            resp_text: None,
+            updated_at: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AutorespConfigSchema {

@@ -9,6 +9,18 @@ pub struct AutorespConfigsResponseSchema {
     pub data: Vec<super::AutorespConfigSchema>,
     pub meta: super::MessagingPaginationMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for AutorespConfigsResponseSchema {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        AutorespConfigsResponseSchema {
+            data: Vec::new(),
+            meta: <super::MessagingPaginationMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AutorespConfigsResponseSchema {

@@ -13,6 +13,23 @@ pub struct BackgroundTasksQueryResponse {
     pub task_name: String,
     pub user_id: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for BackgroundTasksQueryResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        BackgroundTasksQueryResponse {
+            bucket: None,
+            created_at: String::new(),
+            finished_at: None,
+            status: super::BackgroundTaskStatus::Unknown(String::new()),
+            task_id: String::new(),
+            task_name: String::new(),
+            user_id: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BackgroundTasksQueryResponse {

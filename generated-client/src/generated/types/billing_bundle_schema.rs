@@ -21,6 +21,24 @@ pub struct BillingBundleSchema {
     /// Slugified version of the bundle's name.
     pub slug: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for BillingBundleSchema {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        BillingBundleSchema {
+            active: false,
+            bundle_limits: Vec::new(),
+            cost_code: String::new(),
+            created_at: String::new(),
+            id: String::new(),
+            is_public: false,
+            name: String::new(),
+            slug: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BillingBundleSchema {

@@ -23,6 +23,25 @@ pub struct BillingBundleSummary {
     pub slug: Option<String>,
     pub specs: Option<Vec<String>>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for BillingBundleSummary {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        BillingBundleSummary {
+            cost_code: String::new(),
+            created_at: String::new(),
+            currency: None,
+            id: String::new(),
+            is_public: false,
+            mrc_price: None,
+            name: String::new(),
+            slug: None,
+            specs: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BillingBundleSummary {

@@ -14,6 +14,20 @@ pub struct BlocksErrorObject {
     pub source: Option<BlocksErrorObjectSource>,
     pub title: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for BlocksErrorObject {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        BlocksErrorObject {
+            code: String::new(),
+            detail: String::new(),
+            source: None,
+            title: String::new(),
+        }
+    }
+}
 impl serde::Serialize for BlocksErrorObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

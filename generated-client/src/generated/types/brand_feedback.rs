@@ -10,6 +10,18 @@ pub struct BrandFeedback {
     /// A list of reasons why brand creation/revetting didn't go as planned
     pub category: Vec<super::BrandFeedbackCategory>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for BrandFeedback {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        BrandFeedback {
+            brand_id: String::new(),
+            category: Vec::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BrandFeedback {

@@ -23,6 +23,24 @@ pub struct BrandSmsOtpStatus {
     /// The timestamp when the OTP was successfully verified (if applicable)
     pub verify_date: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for BrandSmsOtpStatus {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        BrandSmsOtpStatus {
+            brand_id: String::new(),
+            delivery_status: String::new(),
+            delivery_status_date: None,
+            delivery_status_details: None,
+            mobile_phone: String::new(),
+            reference_id: String::new(),
+            request_date: String::new(),
+            verify_date: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BrandSmsOtpStatus {

@@ -17,6 +17,21 @@ pub struct BrandedCallingError {
     /// Short human-readable category, e.g. `Bad Request`, `Duplicate resource`, `Not Found`, `Forbidden`. Treat as advisory only - the stable identifier is `code`.
     pub title: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for BrandedCallingError {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        BrandedCallingError {
+            code: String::new(),
+            detail: String::new(),
+            meta: <BrandedCallingErrorMeta>::default(),
+            source: None,
+            title: String::new(),
+        }
+    }
+}
 impl serde::Serialize for BrandedCallingError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -80,6 +95,20 @@ pub struct BrandedCallingErrorMeta {
     /// Human-readable labels of the pending vetting checks.
     pub pending_check_labels: Option<Vec<String>>,
     pub url: String,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for BrandedCallingErrorMeta {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        BrandedCallingErrorMeta {
+            pending_check_codes: None,
+            pending_check_ids: None,
+            pending_check_labels: None,
+            url: String::new(),
+        }
+    }
 }
 impl serde::Serialize for BrandedCallingErrorMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -9,6 +9,17 @@ pub struct BrandedCallingErrors {
     /// List of one or more error entries. Order is not significant.
     pub errors: Vec<super::BrandedCallingError>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for BrandedCallingErrors {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        BrandedCallingErrors {
+            errors: Vec::new(),
+        }
+    }
+}
 impl serde::Serialize for BrandedCallingErrors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -27,6 +27,20 @@ pub struct BrandedCallingPaginationMeta {
     /// Total number of items across all pages (excludes soft-deleted rows).
     pub total_results: i64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for BrandedCallingPaginationMeta {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        BrandedCallingPaginationMeta {
+            page_number: 0,
+            page_size: 0,
+            total_pages: 0,
+            total_results: 0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BrandedCallingPaginationMeta {

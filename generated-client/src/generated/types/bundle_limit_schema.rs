@@ -21,6 +21,30 @@ pub struct BundleLimitSchema {
     pub types: Option<Vec<String>>,
     pub updated_at: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+#[allow(deprecated)]
+impl Default for BundleLimitSchema {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        BundleLimitSchema {
+            billing_service: None,
+            country: None,
+            country_code: None,
+            country_iso: None,
+            created_at: String::new(),
+            direction: None,
+            id: String::new(),
+            limit: None,
+            metric: String::new(),
+            rate: None,
+            service: String::new(),
+            types: None,
+            updated_at: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BundleLimitSchema {

@@ -23,6 +23,25 @@ pub struct Call {
     /// ISO 8601 formatted date indicating when the call started
     pub start_time: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for Call {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        Call {
+            call_control_id: String::new(),
+            call_duration: None,
+            call_leg_id: String::new(),
+            call_session_id: String::new(),
+            client_state: None,
+            end_time: None,
+            is_alive: false,
+            record_type: CallRecordType::Call,
+            start_time: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Call {

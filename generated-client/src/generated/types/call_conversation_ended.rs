@@ -17,6 +17,22 @@ pub struct CallConversationEnded {
     /// Identifies the type of the resource.
     pub record_type: Option<CallConversationEndedRecordType>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for CallConversationEnded {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        CallConversationEnded {
+            created_at: None,
+            event_type: None,
+            id: None,
+            occurred_at: None,
+            payload: <CallConversationEndedPayload>::default(),
+            record_type: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallConversationEnded {

@@ -15,6 +15,21 @@ pub struct CallDeepfakeDetectionResult {
     /// Identifies the type of the resource.
     pub record_type: Option<CallDeepfakeDetectionResultRecordType>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for CallDeepfakeDetectionResult {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        CallDeepfakeDetectionResult {
+            event_type: None,
+            id: None,
+            occurred_at: None,
+            payload: <CallDeepfakeDetectionResultPayload>::default(),
+            record_type: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallDeepfakeDetectionResult {

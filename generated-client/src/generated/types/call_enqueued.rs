@@ -15,6 +15,21 @@ pub struct CallEnqueued {
     /// Identifies the type of the resource.
     pub record_type: Option<CallEnqueuedRecordType>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for CallEnqueued {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        CallEnqueued {
+            event_type: None,
+            id: None,
+            occurred_at: None,
+            payload: <CallEnqueuedPayload>::default(),
+            record_type: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallEnqueued {

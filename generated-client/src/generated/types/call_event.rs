@@ -19,6 +19,23 @@ pub struct CallEvent {
     /// Event type
     pub r#type: CallEventType,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for CallEvent {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        CallEvent {
+            call_leg_id: String::new(),
+            call_session_id: String::new(),
+            event_timestamp: String::new(),
+            metadata: Default::default(),
+            name: String::new(),
+            record_type: CallEventRecordType::CallEvent,
+            r#type: CallEventType::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallEvent {

@@ -15,6 +15,21 @@ pub struct CallRecordingSaved {
     /// Identifies the type of the resource.
     pub record_type: Option<CallRecordingSavedRecordType>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for CallRecordingSaved {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        CallRecordingSaved {
+            event_type: None,
+            id: None,
+            occurred_at: None,
+            payload: <CallRecordingSavedPayload>::default(),
+            record_type: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallRecordingSaved {

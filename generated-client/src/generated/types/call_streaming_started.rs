@@ -15,6 +15,21 @@ pub struct CallStreamingStarted {
     /// Identifies the type of the resource.
     pub record_type: Option<CallStreamingStartedRecordType>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for CallStreamingStarted {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        CallStreamingStarted {
+            event_type: None,
+            id: None,
+            occurred_at: None,
+            payload: <CallStreamingStartedPayload>::default(),
+            record_type: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallStreamingStarted {

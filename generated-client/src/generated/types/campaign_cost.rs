@@ -10,6 +10,20 @@ pub struct CampaignCost {
     pub monthly_cost: String,
     pub up_front_cost: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for CampaignCost {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        CampaignCost {
+            campaign_usecase: String::new(),
+            description: String::new(),
+            monthly_cost: String::new(),
+            up_front_cost: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CampaignCost {

@@ -9,6 +9,19 @@ pub struct CampaignDeletionResponse {
     pub record_type: Option<String>,
     pub time: f64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for CampaignDeletionResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        CampaignDeletionResponse {
+            message: None,
+            record_type: None,
+            time: 0.0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CampaignDeletionResponse {

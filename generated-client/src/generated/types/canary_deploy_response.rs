@@ -13,6 +13,20 @@ pub struct CanaryDeployResponse {
     pub rules: Vec<super::RuleOutput>,
     pub updated_at: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for CanaryDeployResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        CanaryDeployResponse {
+            assistant_id: String::new(),
+            created_at: String::new(),
+            rules: Vec::new(),
+            updated_at: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CanaryDeployResponse {

@@ -14,6 +14,24 @@ pub struct ChildRelationshipInfo {
     pub traversal_enabled: bool,
     pub via: super::MetadataFieldMapping,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ChildRelationshipInfo {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ChildRelationshipInfo {
+            child_event: String::new(),
+            child_product: String::new(),
+            child_record_type: String::new(),
+            cost_rollup: false,
+            description: String::new(),
+            relationship_type: String::new(),
+            traversal_enabled: false,
+            via: <super::MetadataFieldMapping>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ChildRelationshipInfo {

@@ -13,6 +13,23 @@ pub struct ClusteringRequestInfo {
     pub status: super::TaskStatus,
     pub task_id: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ClusteringRequestInfo {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ClusteringRequestInfo {
+            bucket: String::new(),
+            created_at: String::new(),
+            finished_at: String::new(),
+            min_cluster_size: 0,
+            min_subcluster_size: 0,
+            status: super::TaskStatus::Unknown(String::new()),
+            task_id: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ClusteringRequestInfo {

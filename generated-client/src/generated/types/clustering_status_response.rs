@@ -9,6 +9,19 @@ pub struct ClusteringStatusResponse {
     pub clusters: Vec<super::RecursiveCluster>,
     pub status: super::TaskStatus,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ClusteringStatusResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ClusteringStatusResponse {
+            bucket: String::new(),
+            clusters: Vec::new(),
+            status: super::TaskStatus::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ClusteringStatusResponse {

@@ -8,6 +8,18 @@ pub struct CommentList {
     pub data: Vec<super::DirComment>,
     pub meta: super::BrandedCallingPaginationMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for CommentList {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        CommentList {
+            data: Vec::new(),
+            meta: <super::BrandedCallingPaginationMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CommentList {

@@ -13,6 +13,21 @@ pub struct ComparativeLine {
     pub new_this_month: super::MonthDetail,
     pub r#type: ComparativeLineType,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ComparativeLine {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ComparativeLine {
+            alias: String::new(),
+            existing_this_month: <super::MonthDetail>::default(),
+            name: String::new(),
+            new_this_month: <super::MonthDetail>::default(),
+            r#type: ComparativeLineType::Comparative,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ComparativeLine {

@@ -27,6 +27,27 @@ pub struct Conference {
     /// ISO 8601 formatted date of when the conference was last updated
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for Conference {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        Conference {
+            connection_id: None,
+            created_at: String::new(),
+            end_reason: None,
+            ended_by: None,
+            expires_at: String::new(),
+            id: String::new(),
+            name: String::new(),
+            record_type: ConferenceRecordType::Conference,
+            region: None,
+            status: None,
+            updated_at: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Conference {

@@ -35,6 +35,31 @@ pub struct ConferenceDetailRecord {
     /// User id
     pub user_id: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ConferenceDetailRecord {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ConferenceDetailRecord {
+            call_leg_id: None,
+            call_sec: None,
+            call_session_id: None,
+            connection_id: None,
+            ended_at: None,
+            expires_at: None,
+            id: None,
+            is_telnyx_billable: None,
+            name: None,
+            participant_call_sec: None,
+            participant_count: None,
+            record_type: String::new(),
+            region: None,
+            started_at: None,
+            user_id: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceDetailRecord {

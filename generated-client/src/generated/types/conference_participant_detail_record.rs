@@ -39,6 +39,33 @@ pub struct ConferenceParticipantDetailRecord {
     /// User id
     pub user_id: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ConferenceParticipantDetailRecord {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ConferenceParticipantDetailRecord {
+            billed_sec: None,
+            call_leg_id: None,
+            call_sec: None,
+            call_session_id: None,
+            conference_id: None,
+            cost: None,
+            currency: None,
+            destination_number: None,
+            id: None,
+            is_telnyx_billable: None,
+            joined_at: None,
+            left_at: None,
+            originating_number: None,
+            rate: None,
+            rate_measured_in: None,
+            record_type: String::new(),
+            user_id: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceParticipantDetailRecord {

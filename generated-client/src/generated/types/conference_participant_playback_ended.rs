@@ -13,6 +13,20 @@ pub struct ConferenceParticipantPlaybackEnded {
     /// Identifies the type of the resource.
     pub record_type: Option<ConferenceParticipantPlaybackEndedRecordType>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ConferenceParticipantPlaybackEnded {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ConferenceParticipantPlaybackEnded {
+            event_type: None,
+            id: None,
+            payload: <ConferenceParticipantPlaybackEndedPayload>::default(),
+            record_type: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceParticipantPlaybackEnded {

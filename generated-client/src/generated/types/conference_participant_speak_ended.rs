@@ -13,6 +13,20 @@ pub struct ConferenceParticipantSpeakEnded {
     /// Identifies the type of the resource.
     pub record_type: Option<ConferenceParticipantSpeakEndedRecordType>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ConferenceParticipantSpeakEnded {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ConferenceParticipantSpeakEnded {
+            event_type: None,
+            id: None,
+            payload: <ConferenceParticipantSpeakEndedPayload>::default(),
+            record_type: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceParticipantSpeakEnded {

@@ -13,6 +13,20 @@ pub struct ConferencePlaybackEnded {
     /// Identifies the type of the resource.
     pub record_type: Option<ConferencePlaybackEndedRecordType>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ConferencePlaybackEnded {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ConferencePlaybackEnded {
+            event_type: None,
+            id: None,
+            payload: <ConferencePlaybackEndedPayload>::default(),
+            record_type: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferencePlaybackEnded {

@@ -13,6 +13,20 @@ pub struct ConferenceSpeakEnded {
     /// Identifies the type of the resource.
     pub record_type: Option<ConferenceSpeakEndedRecordType>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ConferenceSpeakEnded {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ConferenceSpeakEnded {
+            event_type: None,
+            id: None,
+            payload: <ConferenceSpeakEndedPayload>::default(),
+            record_type: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceSpeakEnded {

@@ -14,6 +14,21 @@ pub struct Conversation {
     pub metadata: std::collections::BTreeMap<String, String>,
     pub name: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for Conversation {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        Conversation {
+            created_at: String::new(),
+            id: String::new(),
+            last_message_at: String::new(),
+            metadata: Default::default(),
+            name: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Conversation {

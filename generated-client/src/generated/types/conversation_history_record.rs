@@ -31,6 +31,28 @@ pub struct ConversationHistoryRecord {
     /// Identifier of the user who owns this record.
     pub user_id: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ConversationHistoryRecord {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ConversationHistoryRecord {
+            chunk_index: 0,
+            chunk_total: 0,
+            id: String::new(),
+            ingested_at: String::new(),
+            metadata: None,
+            organization_id: String::new(),
+            record_created_at: String::new(),
+            record_id: String::new(),
+            region: ConversationHistoryRecordRegion::Unknown(String::new()),
+            score: 0.0,
+            text: String::new(),
+            user_id: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConversationHistoryRecord {

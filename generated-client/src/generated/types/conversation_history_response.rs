@@ -10,6 +10,18 @@ pub struct ConversationHistoryResponse {
     pub data: Vec<super::ConversationHistoryRecord>,
     pub meta: super::TranscriptionsSearchPaginationMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ConversationHistoryResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ConversationHistoryResponse {
+            data: Vec::new(),
+            meta: <super::TranscriptionsSearchPaginationMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConversationHistoryResponse {

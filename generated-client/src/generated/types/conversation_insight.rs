@@ -14,6 +14,20 @@ pub struct ConversationInsight {
     /// Current status of the insight generation for the conversation.
     pub status: ConversationInsightStatus,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ConversationInsight {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ConversationInsight {
+            conversation_insights: Vec::new(),
+            created_at: String::new(),
+            id: String::new(),
+            status: ConversationInsightStatus::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConversationInsight {
@@ -69,6 +83,18 @@ pub struct ConversationInsightConversationInsightsItem {
     pub insight_id: String,
     /// Insight result from the conversation. If the insight has a JSON schema, this will be stringified JSON object.
     pub result: String,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ConversationInsightConversationInsightsItem {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ConversationInsightConversationInsightsItem {
+            insight_id: String::new(),
+            result: String::new(),
+        }
+    }
 }
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]

@@ -16,6 +16,21 @@ pub struct ConversationMessage {
     /// Optional tool calls made by the assistant.
     pub tool_calls: Option<Vec<ConversationMessageToolCallsItem>>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ConversationMessage {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ConversationMessage {
+            created_at: None,
+            role: ConversationMessageRole::Unknown(String::new()),
+            sent_at: None,
+            text: String::new(),
+            tool_calls: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConversationMessage {
@@ -118,6 +133,18 @@ pub struct ConversationMessageToolCallsItemFunction {
     /// Name of the function to call.
     pub name: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ConversationMessageToolCallsItemFunction {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ConversationMessageToolCallsItemFunction {
+            arguments: String::new(),
+            name: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConversationMessageToolCallsItemFunction {
@@ -194,6 +221,19 @@ pub struct ConversationMessageToolCallsItem {
     pub id: String,
     /// Type of the tool call.
     pub r#type: ConversationMessageToolCallsItemType,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ConversationMessageToolCallsItem {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ConversationMessageToolCallsItem {
+            function: <ConversationMessageToolCallsItemFunction>::default(),
+            id: String::new(),
+            r#type: ConversationMessageToolCallsItemType::Function,
+        }
+    }
 }
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]

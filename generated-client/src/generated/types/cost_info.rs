@@ -12,6 +12,19 @@ pub struct CostInfo {
     /// Cost of this individual event.
     pub event_cost: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for CostInfo {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        CostInfo {
+            cumulative_cost: String::new(),
+            currency: String::new(),
+            event_cost: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CostInfo {

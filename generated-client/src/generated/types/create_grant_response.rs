@@ -8,6 +8,17 @@ pub struct CreateGrantResponse {
     /// Redirect URI with authorization code or error
     pub redirect_uri: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for CreateGrantResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        CreateGrantResponse {
+            redirect_uri: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CreateGrantResponse {

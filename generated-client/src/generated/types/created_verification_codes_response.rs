@@ -51,6 +51,20 @@ pub struct CreatedVerificationCodesResponseDataItem {
     /// Unique identifier for the verification code
     pub verification_code_id: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for CreatedVerificationCodesResponseDataItem {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        CreatedVerificationCodesResponseDataItem {
+            error: None,
+            phone_number: String::new(),
+            r#type: None,
+            verification_code_id: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CreatedVerificationCodesResponseDataItem {

@@ -9,6 +9,19 @@ pub struct CredentialsResponse {
     pub data: super::CustomStorageConfiguration,
     pub record_type: super::RecordType,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for CredentialsResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        CredentialsResponse {
+            connection_id: String::new(),
+            data: super::CustomStorageConfiguration::blank(),
+            record_type: super::RecordType::CustomStorageCredentials,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CredentialsResponse {

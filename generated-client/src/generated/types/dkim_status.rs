@@ -11,6 +11,21 @@ pub struct DkimStatus {
     pub rotated_at: Option<String>,
     pub selector: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for DkimStatus {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        DkimStatus {
+            active: false,
+            algorithm: None,
+            key_length: None,
+            rotated_at: None,
+            selector: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DkimStatus {

@@ -15,6 +15,25 @@ pub struct DnsRecord {
     pub status: DnsRecordStatus,
     pub value: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for DnsRecord {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        DnsRecord {
+            actual_value: None,
+            host: String::new(),
+            id: String::new(),
+            priority: None,
+            purpose: DnsRecordPurpose::Unknown(String::new()),
+            record_type: DnsRecordRecordType::Unknown(String::new()),
+            required: false,
+            status: DnsRecordStatus::Unknown(String::new()),
+            value: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DnsRecord {

@@ -11,6 +11,19 @@ pub struct EmailBatchItemError {
     pub index: i64,
     pub message: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailBatchItemError {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailBatchItemError {
+            code: EmailBatchItemErrorCode::Unknown(String::new()),
+            index: 0,
+            message: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailBatchItemError {

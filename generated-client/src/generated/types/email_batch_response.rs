@@ -9,6 +9,19 @@ pub struct EmailBatchResponse {
     pub errors: Vec<super::EmailBatchItemError>,
     pub meta: super::EmailBatchMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailBatchResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailBatchResponse {
+            data: Vec::new(),
+            errors: Vec::new(),
+            meta: <super::EmailBatchMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailBatchResponse {

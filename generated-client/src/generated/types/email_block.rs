@@ -29,6 +29,29 @@ pub struct EmailBlock {
     pub to: String,
     pub updated_at: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailBlock {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailBlock {
+            created_at: String::new(),
+            domain_id: None,
+            expires_at: None,
+            from: None,
+            group_id: None,
+            id: String::new(),
+            reason: super::Reason::Unknown(String::new()),
+            record_type: EmailBlockRecordType::EmailBlock,
+            scope: super::Scope::Unknown(String::new()),
+            source: super::Source::Unknown(String::new()),
+            status: super::Status::Unknown(String::new()),
+            to: String::new(),
+            updated_at: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailBlock {

@@ -19,6 +19,24 @@ pub struct EmailBlockEvent {
     /// Free-text snapshot of the block's source at event time.
     pub source: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailBlockEvent {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailBlockEvent {
+            actor: String::new(),
+            event_type: EmailBlockEventEventType::Unknown(String::new()),
+            id: String::new(),
+            meta: None,
+            occurred_at: String::new(),
+            reason: String::new(),
+            record_type: EmailBlockEventRecordType::EmailBlockEvent,
+            source: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailBlockEvent {

@@ -8,6 +8,18 @@ pub struct EmailBlockEventListResponse {
     pub data: Vec<super::EmailBlockEvent>,
     pub meta: super::OffsetMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailBlockEventListResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailBlockEventListResponse {
+            data: Vec::new(),
+            meta: <super::OffsetMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailBlockEventListResponse {

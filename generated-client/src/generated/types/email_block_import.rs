@@ -34,6 +34,31 @@ pub struct EmailBlockImport {
     pub total: i64,
     pub updated_at: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailBlockImport {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailBlockImport {
+            completed_at: None,
+            created_at: String::new(),
+            created_count: None,
+            error_count: None,
+            errors: None,
+            existing_count: None,
+            failure_reason: None,
+            id: String::new(),
+            processed_rows: None,
+            provider: None,
+            record_type: EmailBlockImportRecordType::EmailBlockImport,
+            skipped_count: None,
+            status: EmailBlockImportStatus::Unknown(String::new()),
+            total: 0,
+            updated_at: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailBlockImport {

@@ -8,6 +8,18 @@ pub struct EmailBlockListCursorResponse {
     pub data: Vec<super::EmailBlock>,
     pub meta: super::CursorMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailBlockListCursorResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailBlockListCursorResponse {
+            data: Vec::new(),
+            meta: <super::CursorMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailBlockListCursorResponse {

@@ -13,6 +13,21 @@ pub struct EmailCursorPaginationMeta {
     /// Opaque cursor to fetch the previous page
     pub previous_cursor: Option<Option<String>>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailCursorPaginationMeta {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailCursorPaginationMeta {
+            has_next: false,
+            has_previous: false,
+            next_cursor: None,
+            page_size: 0,
+            previous_cursor: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailCursorPaginationMeta {

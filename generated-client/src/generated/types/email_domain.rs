@@ -26,6 +26,33 @@ pub struct EmailDomain {
     pub verification: super::EmailDomainVerification,
     pub verified_at: Option<Option<String>>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailDomain {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailDomain {
+            created_at: String::new(),
+            dkim: <super::DkimStatus>::default(),
+            dmarc_policy: None,
+            dns_records: Vec::new(),
+            domain: String::new(),
+            id: String::new(),
+            inbound: <super::InboundConfig>::default(),
+            record_type: EmailDomainRecordType::EmailDomain,
+            reputation: None,
+            status: super::EmailDomainStatus::Unknown(String::new()),
+            tracking: <super::TrackingSettings>::default(),
+            r#type: super::EmailDomainType::Unknown(String::new()),
+            updated_at: String::new(),
+            usable_for_inbound: false,
+            usable_for_sending: false,
+            verification: <super::EmailDomainVerification>::default(),
+            verified_at: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailDomain {

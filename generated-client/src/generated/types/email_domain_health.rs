@@ -19,6 +19,23 @@ pub struct EmailDomainHealth {
     pub usable_for_sending: bool,
     pub verification: super::EmailDomainVerification,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailDomainHealth {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailDomainHealth {
+            checked_at: String::new(),
+            id: String::new(),
+            record_type: EmailDomainHealthRecordType::EmailDomainHealth,
+            status: EmailDomainHealthStatus::Unknown(String::new()),
+            usable_for_inbound: false,
+            usable_for_sending: false,
+            verification: <super::EmailDomainVerification>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailDomainHealth {

@@ -8,6 +8,18 @@ pub struct EmailDomainListResponse {
     pub data: Vec<super::EmailDomain>,
     pub meta: EmailDomainListResponseMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailDomainListResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailDomainListResponse {
+            data: Vec::new(),
+            meta: EmailDomainListResponseMeta::Unknown(serde_json::Value::Null),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailDomainListResponse {

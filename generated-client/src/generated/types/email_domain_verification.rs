@@ -11,6 +11,21 @@ pub struct EmailDomainVerification {
     pub ownership: EmailDomainVerificationOwnership,
     pub spf: EmailDomainVerificationSpf,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailDomainVerification {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailDomainVerification {
+            dkim: EmailDomainVerificationDkim::Unknown(String::new()),
+            dmarc: EmailDomainVerificationDmarc::Unknown(String::new()),
+            mx: EmailDomainVerificationMx::Unknown(String::new()),
+            ownership: EmailDomainVerificationOwnership::Unknown(String::new()),
+            spf: EmailDomainVerificationSpf::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailDomainVerification {

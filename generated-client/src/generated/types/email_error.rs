@@ -10,6 +10,20 @@ pub struct EmailError {
     pub source: Option<EmailErrorSource>,
     pub title: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailError {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailError {
+            code: EmailErrorCode::Unknown(String::new()),
+            detail: String::new(),
+            source: None,
+            title: String::new(),
+        }
+    }
+}
 impl serde::Serialize for EmailError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

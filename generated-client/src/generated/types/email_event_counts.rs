@@ -17,6 +17,26 @@ pub struct EmailEventCounts {
     pub sent: i64,
     pub unsubscribed: i64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailEventCounts {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailEventCounts {
+            bounced: 0,
+            clicked: 0,
+            complained: 0,
+            deferred: 0,
+            delivered: 0,
+            failed: 0,
+            opened: 0,
+            queued: 0,
+            sent: 0,
+            unsubscribed: 0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailEventCounts {

@@ -19,6 +19,22 @@ pub struct EmailEventRates {
     /// opened / delivered as a percentage.
     pub open_rate: f64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailEventRates {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailEventRates {
+            bounce_rate: 0.0,
+            click_rate: 0.0,
+            complaint_rate: 0.0,
+            deferred_rate: 0.0,
+            delivery_rate: 0.0,
+            open_rate: 0.0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailEventRates {

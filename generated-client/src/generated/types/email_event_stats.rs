@@ -10,6 +10,20 @@ pub struct EmailEventStats {
     pub record_type: EmailEventStatsRecordType,
     pub time_range: super::TimeRange,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailEventStats {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailEventStats {
+            counts: <super::EmailEventCounts>::default(),
+            rates: <super::EmailEventRates>::default(),
+            record_type: EmailEventStatsRecordType::EmailEventStats,
+            time_range: <super::TimeRange>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailEventStats {

@@ -28,6 +28,34 @@ pub struct EmailMessage {
     pub template_variables: serde_json::Map<String, serde_json::Value>,
     pub to: Vec<super::EmailAddress>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailMessage {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailMessage {
+            attachments: Vec::new(),
+            bcc: Vec::new(),
+            cc: Vec::new(),
+            events: Vec::new(),
+            from: super::EmailAddress::blank(),
+            id: String::new(),
+            inline_css: None,
+            inserted_at: String::new(),
+            record_type: EmailMessageRecordType::EmailMessage,
+            reply_to: None,
+            sandbox: None,
+            send_at: None,
+            status: super::EmailMessageStatus::Unknown(String::new()),
+            subject: String::new(),
+            suppressed: None,
+            template_id: None,
+            template_variables: Default::default(),
+            to: Vec::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailMessage {

@@ -8,6 +8,18 @@ pub struct EmailMessageListResponse {
     pub data: Vec<super::EmailMessage>,
     pub meta: super::EmailPaginationMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailMessageListResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailMessageListResponse {
+            data: Vec::new(),
+            meta: <super::EmailPaginationMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailMessageListResponse {

@@ -12,6 +12,18 @@ pub struct EmailPaginationMeta {
     pub page_cursor: Option<String>,
     pub page_size: i64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailPaginationMeta {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailPaginationMeta {
+            page_cursor: None,
+            page_size: 0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailPaginationMeta {

@@ -15,6 +15,25 @@ pub struct EmailTemplate {
     pub updated_at: String,
     pub variables: Vec<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailTemplate {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailTemplate {
+            created_at: String::new(),
+            html_body: None,
+            id: String::new(),
+            name: String::new(),
+            record_type: EmailTemplateRecordType::EmailTemplate,
+            subject: None,
+            text_body: None,
+            updated_at: String::new(),
+            variables: Vec::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailTemplate {

@@ -14,6 +14,22 @@ pub struct EmailValidationBatch {
     /// Omitted from the response entirely (not null) when unset.
     pub webhook_url: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailValidationBatch {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailValidationBatch {
+            duplicates_removed: 0,
+            id: String::new(),
+            record_type: EmailValidationBatchRecordType::EmailValidationBatch,
+            status: super::EmailValidationBatchStatus::Unknown(String::new()),
+            total: 0,
+            webhook_url: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailValidationBatch {

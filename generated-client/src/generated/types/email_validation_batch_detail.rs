@@ -47,6 +47,23 @@ pub struct EmailValidationBatchDetail2 {
     /// Omitted from the response entirely (not null) when unset.
     pub webhook_url: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailValidationBatchDetail2 {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailValidationBatchDetail2 {
+            completed_at: None,
+            id: String::new(),
+            record_type: EmailValidationBatchDetailRecordType::EmailValidationBatch,
+            results: None,
+            status: super::EmailValidationBatchStatus::Unknown(String::new()),
+            total: 0,
+            webhook_url: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailValidationBatchDetail2 {

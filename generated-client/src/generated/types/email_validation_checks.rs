@@ -11,6 +11,21 @@ pub struct EmailValidationChecks {
     pub syntax: super::EmailValidationCheck,
     pub typo: super::EmailValidationTypoCheck,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailValidationChecks {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailValidationChecks {
+            disposable: <super::EmailValidationCheck>::default(),
+            mx: <super::EmailValidationCheck>::default(),
+            role_based: <super::EmailValidationCheck>::default(),
+            syntax: <super::EmailValidationCheck>::default(),
+            typo: <super::EmailValidationTypoCheck>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailValidationChecks {

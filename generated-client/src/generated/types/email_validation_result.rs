@@ -12,6 +12,21 @@ pub struct EmailValidationResult {
     pub risk_score: f64,
     pub valid: bool,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailValidationResult {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailValidationResult {
+            checks: <super::EmailValidationChecks>::default(),
+            did_you_mean: None,
+            email: String::new(),
+            risk_score: 0.0,
+            valid: false,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailValidationResult {

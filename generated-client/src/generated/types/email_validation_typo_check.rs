@@ -11,6 +11,19 @@ pub struct EmailValidationTypoCheck {
     /// Suggested correction for common typos. Omitted when nil.
     pub suggestion: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailValidationTypoCheck {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailValidationTypoCheck {
+            details: None,
+            pass: false,
+            suggestion: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailValidationTypoCheck {

@@ -15,6 +15,23 @@ pub struct EmailWebhook {
     /// HTTPS endpoint to deliver subscribed events to.
     pub url: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailWebhook {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailWebhook {
+            created_at: String::new(),
+            domain_id: String::new(),
+            events: Vec::new(),
+            id: String::new(),
+            record_type: EmailWebhookRecordType::EmailWebhook,
+            updated_at: String::new(),
+            url: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailWebhook {

@@ -8,6 +8,18 @@ pub struct EmailWebhookListResponse {
     pub data: Vec<super::EmailWebhook>,
     pub meta: super::OffsetPaginationMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmailWebhookListResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmailWebhookListResponse {
+            data: Vec::new(),
+            meta: <super::OffsetPaginationMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailWebhookListResponse {

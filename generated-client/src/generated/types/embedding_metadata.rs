@@ -12,6 +12,22 @@ pub struct EmbeddingMetadata {
     pub loader_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub source: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmbeddingMetadata {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmbeddingMetadata {
+            certainty: None,
+            checksum: String::new(),
+            embedding: String::new(),
+            filename: String::new(),
+            loader_metadata: None,
+            source: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmbeddingMetadata {

@@ -22,6 +22,19 @@ pub struct EmbeddingSimilaritySearchDocument {
     pub document_chunk: String,
     pub metadata: super::EmbeddingMetadata,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmbeddingSimilaritySearchDocument {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmbeddingSimilaritySearchDocument {
+            distance: 0.0,
+            document_chunk: String::new(),
+            metadata: <super::EmbeddingMetadata>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmbeddingSimilaritySearchDocument {

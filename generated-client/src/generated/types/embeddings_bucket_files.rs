@@ -12,6 +12,22 @@ pub struct EmbeddingsBucketFiles {
     pub status: String,
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EmbeddingsBucketFiles {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EmbeddingsBucketFiles {
+            created_at: String::new(),
+            error_reason: None,
+            filename: String::new(),
+            last_embedded_at: None,
+            status: String::new(),
+            updated_at: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmbeddingsBucketFiles {

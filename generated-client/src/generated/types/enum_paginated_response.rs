@@ -9,6 +9,19 @@ pub struct EnumPaginatedResponse {
     pub records: Vec<serde_json::Map<String, serde_json::Value>>,
     pub total_records: i64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EnumPaginatedResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EnumPaginatedResponse {
+            page: 0,
+            records: Vec::new(),
+            total_records: 0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EnumPaginatedResponse {

@@ -7,6 +7,17 @@
 pub struct ErrorList {
     pub errors: Vec<super::BlocksErrorObject>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ErrorList {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ErrorList {
+            errors: Vec::new(),
+        }
+    }
+}
 impl serde::Serialize for ErrorList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,21 @@ pub struct ErrorObject {
     pub source: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     pub title: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ErrorObject {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ErrorObject {
+            code: ErrorObjectCode::Unknown(String::new()),
+            detail: ErrorObjectDetail::Unknown(serde_json::Value::Null),
+            meta: None,
+            source: None,
+            title: String::new(),
+        }
+    }
+}
 impl serde::Serialize for ErrorObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,25 @@ pub struct EventData {
     pub timestamp: String,
     pub r#type: super::EventType,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EventData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EventData {
+            agent_id: None,
+            event_id: String::new(),
+            idempotency_key: None,
+            payload: None,
+            run_id: String::new(),
+            step_id: None,
+            summary: String::new(),
+            timestamp: String::new(),
+            r#type: super::EventType::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EventData {

@@ -10,6 +10,20 @@ pub struct EventEmailSummary {
     pub subject: String,
     pub to: Vec<super::EmailAddress>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EventEmailSummary {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EventEmailSummary {
+            cc: Vec::new(),
+            from: super::EmailAddress::blank(),
+            subject: String::new(),
+            to: Vec::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EventEmailSummary {

@@ -20,6 +20,24 @@ pub struct EventNode {
     /// Relationship to the parent node, null for root.
     pub relationship: Option<Option<super::RelationshipInfo>>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EventNode {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EventNode {
+            children: Vec::new(),
+            cost: <super::CostInfo>::default(),
+            event_name: String::new(),
+            id: String::new(),
+            links: <super::Links>::default(),
+            product: String::new(),
+            record: Default::default(),
+            relationship: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EventNode {

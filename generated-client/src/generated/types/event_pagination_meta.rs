@@ -10,6 +10,19 @@ pub struct EventPaginationMeta {
     pub page_size: i64,
     pub time_range: super::TimeRange,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for EventPaginationMeta {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        EventPaginationMeta {
+            page_cursor: None,
+            page_size: 0,
+            time_range: <super::TimeRange>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EventPaginationMeta {

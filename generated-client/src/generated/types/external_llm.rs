@@ -19,6 +19,23 @@ pub struct ExternalLlm {
     /// URL used to retrieve an access token when certificate authentication is enabled.
     pub token_retrieval_url: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ExternalLlm {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ExternalLlm {
+            authentication_method: None,
+            base_url: String::new(),
+            certificate_ref: None,
+            forward_metadata: None,
+            llm_api_key_ref: None,
+            model: String::new(),
+            token_retrieval_url: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalLlm {

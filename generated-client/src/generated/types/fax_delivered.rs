@@ -9,6 +9,18 @@ pub struct FaxDelivered {
     /// Metadata about the webhook delivery.
     pub meta: Option<FaxDeliveredMeta>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for FaxDelivered {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        FaxDelivered {
+            data: <FaxDeliveredData>::default(),
+            meta: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxDelivered {
@@ -254,6 +266,21 @@ pub struct FaxDeliveredData {
     pub occurred_at: Option<String>,
     pub payload: FaxDeliveredDataPayload,
     pub record_type: Option<super::ProgrammableFaxRecordType>,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for FaxDeliveredData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        FaxDeliveredData {
+            event_type: None,
+            id: None,
+            occurred_at: None,
+            payload: <FaxDeliveredDataPayload>::default(),
+            record_type: None,
+        }
+    }
 }
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]

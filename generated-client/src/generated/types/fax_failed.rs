@@ -9,6 +9,18 @@ pub struct FaxFailed {
     /// Metadata about the webhook delivery.
     pub meta: Option<FaxFailedMeta>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for FaxFailed {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        FaxFailed {
+            data: <FaxFailedData>::default(),
+            meta: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxFailed {
@@ -273,6 +285,21 @@ pub struct FaxFailedData {
     pub occurred_at: Option<String>,
     pub payload: FaxFailedDataPayload,
     pub record_type: Option<super::ProgrammableFaxRecordType>,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for FaxFailedData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        FaxFailedData {
+            event_type: None,
+            id: None,
+            occurred_at: None,
+            payload: <FaxFailedDataPayload>::default(),
+            record_type: None,
+        }
+    }
 }
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]

@@ -9,6 +9,18 @@ pub struct FaxMediaProcessed {
     /// Metadata about the webhook delivery.
     pub meta: Option<FaxMediaProcessedMeta>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for FaxMediaProcessed {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        FaxMediaProcessed {
+            data: <FaxMediaProcessedData>::default(),
+            meta: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxMediaProcessed {
@@ -236,6 +248,21 @@ pub struct FaxMediaProcessedData {
     pub occurred_at: Option<String>,
     pub payload: FaxMediaProcessedDataPayload,
     pub record_type: Option<super::ProgrammableFaxRecordType>,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for FaxMediaProcessedData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        FaxMediaProcessedData {
+            event_type: None,
+            id: None,
+            occurred_at: None,
+            payload: <FaxMediaProcessedDataPayload>::default(),
+            record_type: None,
+        }
+    }
 }
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]

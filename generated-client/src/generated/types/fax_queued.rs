@@ -9,6 +9,18 @@ pub struct FaxQueued {
     /// Metadata about the webhook delivery.
     pub meta: Option<FaxQueuedMeta>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for FaxQueued {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        FaxQueued {
+            data: <FaxQueuedData>::default(),
+            meta: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxQueued {
@@ -236,6 +248,21 @@ pub struct FaxQueuedData {
     pub occurred_at: Option<String>,
     pub payload: FaxQueuedDataPayload,
     pub record_type: Option<super::ProgrammableFaxRecordType>,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for FaxQueuedData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        FaxQueuedData {
+            event_type: None,
+            id: None,
+            occurred_at: None,
+            payload: <FaxQueuedDataPayload>::default(),
+            record_type: None,
+        }
+    }
 }
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]

@@ -9,6 +9,18 @@ pub struct FaxSendingStarted {
     /// Metadata about the webhook delivery.
     pub meta: Option<FaxSendingStartedMeta>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for FaxSendingStarted {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        FaxSendingStarted {
+            data: <FaxSendingStartedData>::default(),
+            meta: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxSendingStarted {
@@ -236,6 +248,21 @@ pub struct FaxSendingStartedData {
     pub occurred_at: Option<String>,
     pub payload: FaxSendingStartedDataPayload,
     pub record_type: Option<super::ProgrammableFaxRecordType>,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for FaxSendingStartedData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        FaxSendingStartedData {
+            event_type: None,
+            id: None,
+            occurred_at: None,
+            payload: <FaxSendingStartedDataPayload>::default(),
+            record_type: None,
+        }
+    }
 }
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]

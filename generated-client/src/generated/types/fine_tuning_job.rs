@@ -25,6 +25,25 @@ pub struct FineTuningJob {
     /// The storage bucket or object used for training.
     pub training_file: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for FineTuningJob {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        FineTuningJob {
+            created_at: 0,
+            finished_at: None,
+            hyperparameters: <FineTuningJobHyperparameters>::default(),
+            id: String::new(),
+            model: String::new(),
+            organization_id: String::new(),
+            status: FineTuningJobStatus::Unknown(String::new()),
+            trained_tokens: None,
+            training_file: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FineTuningJob {
@@ -109,6 +128,17 @@ impl<'de> serde::Deserialize<'de> for FineTuningJob {
 pub struct FineTuningJobHyperparameters {
     /// The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset.
     pub n_epochs: i64,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for FineTuningJobHyperparameters {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        FineTuningJobHyperparameters {
+            n_epochs: 0,
+        }
+    }
 }
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]

@@ -35,6 +35,30 @@ pub struct FlowNode {
     /// Per-node voice override (response form).
     pub voice_settings: Option<super::VoiceSettings>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for FlowNode {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        FlowNode {
+            external_llm: None,
+            id: String::new(),
+            instructions: String::new(),
+            instructions_mode: None,
+            llm_api_key_ref: None,
+            model: None,
+            name: None,
+            position: None,
+            shared_tool_ids: None,
+            tools: None,
+            tools_mode: None,
+            transcription: None,
+            r#type: None,
+            voice_settings: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FlowNode {

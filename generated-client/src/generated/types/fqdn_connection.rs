@@ -69,6 +69,56 @@ pub struct FqdnConnection {
     pub webhook_event_url: Option<super::WebhookEventUrl>,
     pub webhook_timeout_secs: Option<Option<super::WebhookTimeoutSecs>>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for FqdnConnection {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        FqdnConnection {
+            active: None,
+            adjust_dtmf_timestamp: None,
+            anchorsite_override: None,
+            android_push_credential_id: None,
+            call_cost_enabled: None,
+            call_cost_in_webhooks: None,
+            connection_name: String::new(),
+            created_at: None,
+            default_on_hold_comfort_noise_enabled: None,
+            dtmf_type: None,
+            encode_contact_header_enabled: None,
+            encrypted_media: None,
+            id: None,
+            ignore_dtmf_duration: None,
+            ignore_mark_bit: None,
+            inbound: None,
+            ios_push_credential_id: None,
+            jitter_buffer: None,
+            microsoft_teams_sbc: None,
+            noise_suppression: None,
+            noise_suppression_details: None,
+            onnet_t38_passthrough_enabled: None,
+            outbound: None,
+            password: None,
+            record_type: None,
+            rtcp_settings: None,
+            rtp_pass_codecs_on_stream_change: None,
+            send_normalized_timestamps: None,
+            tags: None,
+            third_party_control_enabled: None,
+            transport_protocol: None,
+            txt_name: None,
+            txt_ttl: None,
+            txt_value: None,
+            updated_at: None,
+            user_name: None,
+            webhook_api_version: None,
+            webhook_event_failover_url: None,
+            webhook_event_url: None,
+            webhook_timeout_secs: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FqdnConnection {

@@ -16,6 +16,23 @@ pub struct GcbChannelZone {
     /// ISO 8601 formatted date of when the channel zone was updated
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for GcbChannelZone {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        GcbChannelZone {
+            channels: 0,
+            countries: Vec::new(),
+            created_at: None,
+            id: String::new(),
+            name: String::new(),
+            record_type: GcbChannelZoneRecordType::ChannelZone,
+            updated_at: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GcbChannelZone {

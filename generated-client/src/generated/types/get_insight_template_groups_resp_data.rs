@@ -8,6 +8,18 @@ pub struct GetInsightTemplateGroupsRespData {
     pub data: Vec<super::InsightTemplateGroupResp>,
     pub meta: super::Meta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for GetInsightTemplateGroupsRespData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        GetInsightTemplateGroupsRespData {
+            data: Vec::new(),
+            meta: <super::Meta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GetInsightTemplateGroupsRespData {

@@ -9,6 +9,19 @@ pub struct InboundConfig {
     pub enabled: bool,
     pub mx_required: bool,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for InboundConfig {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        InboundConfig {
+            catch_all: false,
+            enabled: false,
+            mx_required: false,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InboundConfig {

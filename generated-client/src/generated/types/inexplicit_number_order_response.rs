@@ -118,6 +118,18 @@ pub struct InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
     /// Array of sub number order IDs
     pub sub_number_order_ids: Vec<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
+            number_order_id: String::new(),
+            sub_number_order_ids: Vec::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {

@@ -55,6 +55,50 @@ pub struct InferenceEmbeddingAssistant {
     pub voice_settings: Option<super::VoiceSettings>,
     pub widget_settings: Option<super::WidgetSettings>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for InferenceEmbeddingAssistant {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        InferenceEmbeddingAssistant {
+            conversation_flow: None,
+            created_at: String::new(),
+            description: None,
+            dynamic_variables: None,
+            dynamic_variables_webhook_timeout_ms: None,
+            dynamic_variables_webhook_url: None,
+            enabled_features: None,
+            external_llm: None,
+            fallback_config: None,
+            greeting: None,
+            id: String::new(),
+            import_metadata: None,
+            insight_settings: None,
+            instructions: String::new(),
+            integrations: None,
+            interruption_settings: None,
+            llm_api_key_ref: None,
+            mcp_servers: None,
+            messaging_settings: None,
+            model: String::new(),
+            name: String::new(),
+            observability_settings: None,
+            post_conversation_settings: None,
+            privacy_settings: None,
+            related_mission_ids: None,
+            tags: None,
+            telephony_settings: None,
+            tools: None,
+            transcription: None,
+            version_created_at: None,
+            version_id: None,
+            version_name: None,
+            voice_settings: None,
+            widget_settings: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InferenceEmbeddingAssistant {

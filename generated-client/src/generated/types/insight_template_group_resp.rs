@@ -12,6 +12,22 @@ pub struct InsightTemplateGroupResp {
     pub name: String,
     pub webhook: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for InsightTemplateGroupResp {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        InsightTemplateGroupResp {
+            created_at: String::new(),
+            description: None,
+            id: String::new(),
+            insights: None,
+            name: String::new(),
+            webhook: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InsightTemplateGroupResp {

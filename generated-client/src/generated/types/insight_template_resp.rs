@@ -14,6 +14,23 @@ pub struct InsightTemplateResp {
     pub name: Option<String>,
     pub webhook: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for InsightTemplateResp {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        InsightTemplateResp {
+            created_at: String::new(),
+            id: String::new(),
+            insight_type: None,
+            instructions: String::new(),
+            json_schema: None,
+            name: None,
+            webhook: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InsightTemplateResp {

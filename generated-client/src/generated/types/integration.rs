@@ -13,6 +13,23 @@ pub struct Integration {
     pub name: String,
     pub status: IntegrationStatus,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for Integration {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        Integration {
+            available_tools: Vec::new(),
+            description: String::new(),
+            display_name: String::new(),
+            id: String::new(),
+            logo_url: String::new(),
+            name: String::new(),
+            status: IntegrationStatus::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Integration {

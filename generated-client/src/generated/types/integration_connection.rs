@@ -9,6 +9,19 @@ pub struct IntegrationConnection {
     pub id: String,
     pub integration_id: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for IntegrationConnection {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        IntegrationConnection {
+            allowed_tools: Vec::new(),
+            id: String::new(),
+            integration_id: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for IntegrationConnection {

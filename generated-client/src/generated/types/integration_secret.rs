@@ -11,6 +11,21 @@ pub struct IntegrationSecret {
     pub record_type: String,
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for IntegrationSecret {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        IntegrationSecret {
+            created_at: String::new(),
+            id: String::new(),
+            identifier: String::new(),
+            record_type: String::new(),
+            updated_at: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for IntegrationSecret {

@@ -8,6 +8,18 @@ pub struct IntegrationSecretsListData {
     pub data: Vec<super::IntegrationSecret>,
     pub meta: super::IntegrationSecretsMetadata,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for IntegrationSecretsListData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        IntegrationSecretsListData {
+            data: Vec::new(),
+            meta: <super::IntegrationSecretsMetadata>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for IntegrationSecretsListData {

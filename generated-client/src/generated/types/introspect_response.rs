@@ -20,6 +20,23 @@ pub struct IntrospectResponse {
     /// Space-separated list of scopes
     pub scope: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for IntrospectResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        IntrospectResponse {
+            active: false,
+            aud: None,
+            client_id: None,
+            exp: None,
+            iat: None,
+            iss: None,
+            scope: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for IntrospectResponse {

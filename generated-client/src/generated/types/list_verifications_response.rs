@@ -8,6 +8,18 @@ pub struct ListVerificationsResponse {
     pub data: Vec<super::Verification>,
     pub meta: super::VerifyMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ListVerificationsResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ListVerificationsResponse {
+            data: Vec::new(),
+            meta: <super::VerifyMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ListVerificationsResponse {

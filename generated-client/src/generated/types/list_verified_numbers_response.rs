@@ -9,6 +9,18 @@ pub struct ListVerifiedNumbersResponse {
     pub data: Vec<super::VerifiedNumberResponse>,
     pub meta: super::VerifiedNumbersMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ListVerifiedNumbersResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ListVerifiedNumbersResponse {
+            data: Vec::new(),
+            meta: <super::VerifiedNumbersMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ListVerifiedNumbersResponse {

@@ -9,6 +9,18 @@ pub struct ListVerifyProfilesResponse {
     pub data: Vec<super::VerifyProfileResponse>,
     pub meta: super::VerifyMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ListVerifyProfilesResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ListVerifyProfilesResponse {
+            data: Vec::new(),
+            meta: <super::VerifyMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ListVerifyProfilesResponse {

@@ -31,6 +31,29 @@ pub struct ManagedAccount {
     /// ISO 8601 formatted date indicating when the resource was updated.
     pub updated_at: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ManagedAccount {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ManagedAccount {
+            api_key: String::new(),
+            api_token: String::new(),
+            api_user: String::new(),
+            balance: None,
+            created_at: String::new(),
+            email: String::new(),
+            id: String::new(),
+            managed_account_allow_custom_pricing: None,
+            manager_account_id: String::new(),
+            organization_name: None,
+            record_type: ManagedAccountRecordType::ManagedAccount,
+            rollup_billing: None,
+            updated_at: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ManagedAccount {

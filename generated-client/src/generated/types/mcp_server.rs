@@ -13,6 +13,23 @@ pub struct McpServer {
     pub r#type: String,
     pub url: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for McpServer {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        McpServer {
+            allowed_tools: None,
+            api_key_ref: None,
+            created_at: String::new(),
+            id: String::new(),
+            name: String::new(),
+            r#type: String::new(),
+            url: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for McpServer {

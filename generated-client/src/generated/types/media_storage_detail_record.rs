@@ -35,6 +35,31 @@ pub struct MediaStorageDetailRecord {
     /// Webhook id
     pub webhook_id: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for MediaStorageDetailRecord {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        MediaStorageDetailRecord {
+            action_type: None,
+            asset_id: None,
+            cost: None,
+            created_at: None,
+            currency: None,
+            id: None,
+            link_channel_id: None,
+            link_channel_type: None,
+            org_id: None,
+            rate: None,
+            rate_measured_in: None,
+            record_type: String::new(),
+            status: None,
+            user_id: None,
+            webhook_id: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MediaStorageDetailRecord {

@@ -68,6 +68,47 @@ pub struct MessageDetailRecord {
     /// Unique identifier of the message
     pub uuid: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for MessageDetailRecord {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        MessageDetailRecord {
+            carrier: None,
+            carrier_fee: None,
+            cld: None,
+            cli: None,
+            completed_at: None,
+            cost: None,
+            country_code: None,
+            created_at: None,
+            currency: None,
+            delivery_status: None,
+            delivery_status_failover_url: None,
+            delivery_status_webhook_url: None,
+            direction: None,
+            errors: None,
+            fteu: None,
+            mcc: None,
+            message_type: None,
+            mnc: None,
+            on_net: None,
+            parts: None,
+            profile_id: None,
+            profile_name: None,
+            rate: None,
+            record_type: String::new(),
+            sent_at: None,
+            source_country_code: None,
+            status: None,
+            tags: None,
+            updated_at: None,
+            user_id: None,
+            uuid: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MessageDetailRecord {

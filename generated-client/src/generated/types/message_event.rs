@@ -9,6 +9,19 @@ pub struct MessageEvent {
     pub payload: Option<serde_json::Map<String, serde_json::Value>>,
     pub r#type: super::EmailEventType,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for MessageEvent {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        MessageEvent {
+            occurred_at: String::new(),
+            payload: None,
+            r#type: super::EmailEventType::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MessageEvent {

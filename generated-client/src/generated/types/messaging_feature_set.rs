@@ -27,6 +27,19 @@ pub struct MessagingFeatureSet {
     /// Send messages to numbers in other countries.
     pub international_outbound: bool,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for MessagingFeatureSet {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        MessagingFeatureSet {
+            domestic_two_way: false,
+            international_inbound: false,
+            international_outbound: false,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MessagingFeatureSet {

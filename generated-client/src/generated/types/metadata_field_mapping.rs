@@ -8,6 +8,18 @@ pub struct MetadataFieldMapping {
     pub local_field: String,
     pub parent_field: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for MetadataFieldMapping {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        MetadataFieldMapping {
+            local_field: String::new(),
+            parent_field: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MetadataFieldMapping {

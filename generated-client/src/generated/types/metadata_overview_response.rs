@@ -10,6 +10,19 @@ pub struct MetadataOverviewResponse {
     pub query_parameters: std::collections::BTreeMap<String, super::QueryParameterInfo>,
     pub record_types: Vec<super::RecordTypeInfo>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for MetadataOverviewResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        MetadataOverviewResponse {
+            meta: <super::MetadataInfo>::default(),
+            query_parameters: Default::default(),
+            record_types: Vec::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MetadataOverviewResponse {

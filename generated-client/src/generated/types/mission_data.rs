@@ -15,6 +15,25 @@ pub struct MissionData {
     pub name: String,
     pub updated_at: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for MissionData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        MissionData {
+            created_at: String::new(),
+            description: None,
+            execution_mode: super::ExecutionMode::Unknown(String::new()),
+            instructions: None,
+            metadata: None,
+            mission_id: String::new(),
+            model: None,
+            name: String::new(),
+            updated_at: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MissionData {

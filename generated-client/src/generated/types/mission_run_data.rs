@@ -17,6 +17,27 @@ pub struct MissionRunData {
     pub status: super::RunStatus,
     pub updated_at: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for MissionRunData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        MissionRunData {
+            error: None,
+            finished_at: None,
+            input: None,
+            metadata: None,
+            mission_id: String::new(),
+            result_payload: None,
+            result_summary: None,
+            run_id: String::new(),
+            started_at: String::new(),
+            status: super::RunStatus::Unknown(String::new()),
+            updated_at: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MissionRunData {

@@ -8,6 +8,18 @@ pub struct MissionsListResponse {
     pub data: Vec<super::MissionData>,
     pub meta: super::Meta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for MissionsListResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        MissionsListResponse {
+            data: Vec::new(),
+            meta: <super::Meta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MissionsListResponse {

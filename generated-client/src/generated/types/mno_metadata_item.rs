@@ -16,6 +16,26 @@ pub struct MnoMetadataItem {
     pub req_subscriber_optin: bool,
     pub req_subscriber_optout: bool,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for MnoMetadataItem {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        MnoMetadataItem {
+            min_msg_samples: 0,
+            mno: String::new(),
+            mno_review: false,
+            mno_support: false,
+            no_embedded_link: false,
+            no_embedded_phone: false,
+            qualify: false,
+            req_subscriber_help: false,
+            req_subscriber_optin: false,
+            req_subscriber_optout: false,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MnoMetadataItem {

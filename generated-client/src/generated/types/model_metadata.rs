@@ -47,6 +47,36 @@ pub struct ModelMetadata {
     /// Billing tier the model belongs to. Used together with `pricing` to determine cost per 1M tokens.
     pub tier: ModelMetadataTier,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ModelMetadata {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ModelMetadata {
+            base_model: None,
+            context_length: 0,
+            created: String::new(),
+            description: None,
+            id: String::new(),
+            is_fine_tunable: None,
+            is_vision_supported: None,
+            languages: Vec::new(),
+            license: String::new(),
+            max_completion_tokens: None,
+            object: None,
+            organization: String::new(),
+            owned_by: String::new(),
+            parameters: 0,
+            parameters_str: None,
+            pricing: None,
+            recommended_for_assistants: None,
+            regions: None,
+            task: None,
+            tier: ModelMetadataTier::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ModelMetadata {

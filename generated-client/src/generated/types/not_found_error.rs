@@ -9,6 +9,19 @@ pub struct NotFoundError {
     pub detail: String,
     pub title: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for NotFoundError {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        NotFoundError {
+            code: None,
+            detail: String::new(),
+            title: None,
+        }
+    }
+}
 impl serde::Serialize for NotFoundError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

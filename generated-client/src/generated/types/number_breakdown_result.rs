@@ -16,6 +16,21 @@ pub struct NumberBreakdownResult {
     /// Phone number
     pub tn: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for NumberBreakdownResult {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        NumberBreakdownResult {
+            charge_type: String::new(),
+            service_owner_email: String::new(),
+            service_owner_user_id: String::new(),
+            services: Vec::new(),
+            tn: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumberBreakdownResult {

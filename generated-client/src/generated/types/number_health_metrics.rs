@@ -26,6 +26,20 @@ pub struct NumberHealthMetrics {
     /// The ratio of messages sucessfully delivered to the number of messages attempted.
     pub success_ratio: f64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for NumberHealthMetrics {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        NumberHealthMetrics {
+            inbound_outbound_ratio: 0.0,
+            message_count: 0,
+            spam_ratio: 0.0,
+            success_ratio: 0.0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumberHealthMetrics {

@@ -8,6 +8,18 @@ pub struct NumberOrderWebhookEvent {
     pub data: NumberOrderWebhookEventData,
     pub meta: NumberOrderWebhookEventMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for NumberOrderWebhookEvent {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        NumberOrderWebhookEvent {
+            data: <NumberOrderWebhookEventData>::default(),
+            meta: <NumberOrderWebhookEventMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumberOrderWebhookEvent {
@@ -60,6 +72,21 @@ pub struct NumberOrderWebhookEventData {
     pub payload: super::NumberOrderWithPhoneNumbers,
     /// Type of record
     pub record_type: String,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for NumberOrderWebhookEventData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        NumberOrderWebhookEventData {
+            event_type: String::new(),
+            id: String::new(),
+            occurred_at: String::new(),
+            payload: <super::NumberOrderWithPhoneNumbers>::default(),
+            record_type: String::new(),
+        }
+    }
 }
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
@@ -120,6 +147,18 @@ pub struct NumberOrderWebhookEventMeta {
     pub attempt: i64,
     /// URL where the webhook was delivered
     pub delivered_to: String,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for NumberOrderWebhookEventMeta {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        NumberOrderWebhookEventMeta {
+            attempt: 0,
+            delivered_to: String::new(),
+        }
+    }
 }
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]

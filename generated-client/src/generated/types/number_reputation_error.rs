@@ -17,6 +17,21 @@ pub struct NumberReputationError {
     /// Short human-readable category, e.g. `Bad Request`, `Duplicate resource`, `Not Found`, `Forbidden`. Treat as advisory only - the stable identifier is `code`.
     pub title: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for NumberReputationError {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        NumberReputationError {
+            code: String::new(),
+            detail: String::new(),
+            meta: <NumberReputationErrorMeta>::default(),
+            source: None,
+            title: String::new(),
+        }
+    }
+}
 impl serde::Serialize for NumberReputationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -80,6 +95,20 @@ pub struct NumberReputationErrorMeta {
     /// Human-readable labels of the pending vetting checks.
     pub pending_check_labels: Option<Vec<String>>,
     pub url: String,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for NumberReputationErrorMeta {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        NumberReputationErrorMeta {
+            pending_check_codes: None,
+            pending_check_ids: None,
+            pending_check_labels: None,
+            url: String::new(),
+        }
+    }
 }
 impl serde::Serialize for NumberReputationErrorMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

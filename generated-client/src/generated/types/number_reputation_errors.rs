@@ -9,6 +9,17 @@ pub struct NumberReputationErrors {
     /// List of one or more error entries. Order is not significant.
     pub errors: Vec<super::NumberReputationError>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for NumberReputationErrors {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        NumberReputationErrors {
+            errors: Vec::new(),
+        }
+    }
+}
 impl serde::Serialize for NumberReputationErrors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -38,6 +38,32 @@ pub struct OAuthClient {
     /// User ID that created this OAuth client
     pub user_id: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for OAuthClient {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        OAuthClient {
+            allowed_grant_types: None,
+            allowed_scopes: None,
+            client_id: String::new(),
+            client_secret: None,
+            client_type: OAuthClientClientType::Unknown(String::new()),
+            created_at: String::new(),
+            logo_uri: None,
+            name: String::new(),
+            org_id: String::new(),
+            policy_uri: None,
+            record_type: OAuthClientRecordType::OauthClient,
+            redirect_uris: None,
+            require_pkce: false,
+            tos_uri: None,
+            updated_at: String::new(),
+            user_id: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OAuthClient {

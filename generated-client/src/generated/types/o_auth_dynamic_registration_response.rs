@@ -30,6 +30,28 @@ pub struct OAuthDynamicRegistrationResponse {
     /// URL of the client's terms of service
     pub tos_uri: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for OAuthDynamicRegistrationResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        OAuthDynamicRegistrationResponse {
+            client_id: String::new(),
+            client_id_issued_at: 0,
+            client_name: None,
+            client_secret: None,
+            grant_types: None,
+            logo_uri: None,
+            policy_uri: None,
+            redirect_uris: None,
+            response_types: None,
+            scope: None,
+            token_endpoint_auth_method: None,
+            tos_uri: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OAuthDynamicRegistrationResponse {

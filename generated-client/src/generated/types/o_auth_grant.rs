@@ -18,6 +18,22 @@ pub struct OAuthGrant {
     /// List of granted OAuth scopes
     pub scopes: Vec<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for OAuthGrant {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        OAuthGrant {
+            client_id: String::new(),
+            created_at: String::new(),
+            id: String::new(),
+            last_used_at: None,
+            record_type: OAuthGrantRecordType::OauthGrant,
+            scopes: Vec::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OAuthGrant {

@@ -10,6 +10,18 @@ pub struct OauthError {
     /// Human-readable error description
     pub error_description: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for OauthError {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        OauthError {
+            error: String::new(),
+            error_description: None,
+        }
+    }
+}
 impl serde::Serialize for OauthError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,20 @@ pub struct OffsetPaginationMeta {
     pub total_pages: i64,
     pub total_results: i64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for OffsetPaginationMeta {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        OffsetPaginationMeta {
+            page_number: 0,
+            page_size: 0,
+            total_pages: 0,
+            total_results: 0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OffsetPaginationMeta {

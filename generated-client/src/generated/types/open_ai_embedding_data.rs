@@ -12,6 +12,19 @@ pub struct OpenAiEmbeddingData {
     /// The object type, always 'embedding'
     pub object: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for OpenAiEmbeddingData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        OpenAiEmbeddingData {
+            embedding: Vec::new(),
+            index: 0,
+            object: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OpenAiEmbeddingData {

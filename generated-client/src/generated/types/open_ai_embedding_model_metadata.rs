@@ -14,6 +14,20 @@ pub struct OpenAiEmbeddingModelMetadata {
     /// The organization that owns the model
     pub owned_by: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for OpenAiEmbeddingModelMetadata {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        OpenAiEmbeddingModelMetadata {
+            created: 0,
+            id: String::new(),
+            object: String::new(),
+            owned_by: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OpenAiEmbeddingModelMetadata {

@@ -10,6 +10,18 @@ pub struct OpenAiEmbeddingModelsResponse {
     /// The object type, always 'list'
     pub object: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for OpenAiEmbeddingModelsResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        OpenAiEmbeddingModelsResponse {
+            data: Vec::new(),
+            object: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OpenAiEmbeddingModelsResponse {

@@ -13,6 +13,20 @@ pub struct OpenAiEmbeddingResponse {
     pub object: String,
     pub usage: super::OpenAiEmbeddingUsage,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for OpenAiEmbeddingResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        OpenAiEmbeddingResponse {
+            data: Vec::new(),
+            model: String::new(),
+            object: String::new(),
+            usage: <super::OpenAiEmbeddingUsage>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OpenAiEmbeddingResponse {

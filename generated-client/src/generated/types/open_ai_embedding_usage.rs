@@ -10,6 +10,18 @@ pub struct OpenAiEmbeddingUsage {
     /// Total number of tokens used
     pub total_tokens: i64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for OpenAiEmbeddingUsage {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        OpenAiEmbeddingUsage {
+            prompt_tokens: 0,
+            total_tokens: 0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OpenAiEmbeddingUsage {

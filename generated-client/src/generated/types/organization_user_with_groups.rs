@@ -23,6 +23,24 @@ pub struct OrganizationUserWithGroups {
     /// The status of the account.
     pub user_status: OrganizationUserWithGroupsUserStatus,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for OrganizationUserWithGroups {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        OrganizationUserWithGroups {
+            created_at: String::new(),
+            email: String::new(),
+            groups: Vec::new(),
+            id: String::new(),
+            last_sign_in_at: None,
+            organization_user_bypasses_sso: None,
+            record_type: String::new(),
+            user_status: OrganizationUserWithGroupsUserStatus::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OrganizationUserWithGroups {

@@ -8,6 +8,18 @@ pub struct OutboundMessageEvent {
     pub data: super::OutboundMessage,
     pub meta: Option<OutboundMessageEventMeta>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for OutboundMessageEvent {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        OutboundMessageEvent {
+            data: <super::OutboundMessage>::default(),
+            meta: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessageEvent {

@@ -39,6 +39,35 @@ pub struct OutboundVoiceProfile {
     /// The list of destinations you want to be able to call using this outbound voice profile formatted in alpha2.
     pub whitelisted_destinations: Option<Vec<String>>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for OutboundVoiceProfile {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        OutboundVoiceProfile {
+            billing_group_id: None,
+            call_recording: None,
+            calling_window: None,
+            concurrent_call_limit: None,
+            connections_count: None,
+            created_at: None,
+            daily_spend_limit: None,
+            daily_spend_limit_enabled: None,
+            enabled: None,
+            id: None,
+            max_destination_rate: None,
+            name: String::new(),
+            record_type: None,
+            service_plan: None,
+            tags: None,
+            traffic_type: None,
+            updated_at: None,
+            usage_payment_method: None,
+            whitelisted_destinations: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundVoiceProfile {

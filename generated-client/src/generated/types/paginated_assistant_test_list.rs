@@ -14,6 +14,18 @@ pub struct PaginatedAssistantTestList {
     /// Pagination metadata including total counts and current page info.
     pub meta: super::Meta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PaginatedAssistantTestList {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PaginatedAssistantTestList {
+            data: Vec::new(),
+            meta: <super::Meta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PaginatedAssistantTestList {

@@ -8,6 +8,18 @@ pub struct PaginatedBillingBundlesResponse {
     pub data: Vec<super::BillingBundleSummary>,
     pub meta: super::PaginationResponse,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PaginatedBillingBundlesResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PaginatedBillingBundlesResponse {
+            data: Vec::new(),
+            meta: <super::PaginationResponse>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PaginatedBillingBundlesResponse {

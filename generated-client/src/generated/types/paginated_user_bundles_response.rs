@@ -8,6 +8,18 @@ pub struct PaginatedUserBundlesResponse {
     pub data: Vec<super::UserBundle>,
     pub meta: super::PaginationResponse,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PaginatedUserBundlesResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PaginatedUserBundlesResponse {
+            data: Vec::new(),
+            meta: <super::PaginationResponse>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PaginatedUserBundlesResponse {

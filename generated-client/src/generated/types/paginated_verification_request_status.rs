@@ -11,6 +11,18 @@ pub struct PaginatedVerificationRequestStatus {
     /// The total amount of records for these query parameters
     pub total_records: i64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PaginatedVerificationRequestStatus {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PaginatedVerificationRequestStatus {
+            records: Vec::new(),
+            total_records: 0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PaginatedVerificationRequestStatus {

@@ -14,6 +14,20 @@ pub struct PaginationResponse {
     /// Total number of results returned.
     pub total_results: i64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PaginationResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PaginationResponse {
+            page_number: 0,
+            page_size: 0,
+            total_pages: 0,
+            total_results: 0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PaginationResponse {

@@ -14,6 +14,24 @@ pub struct ParentRelationshipInfo {
     pub traversal_enabled: bool,
     pub via: super::MetadataFieldMapping,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ParentRelationshipInfo {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ParentRelationshipInfo {
+            cost_rollup: false,
+            description: String::new(),
+            parent_event: String::new(),
+            parent_product: String::new(),
+            parent_record_type: String::new(),
+            relationship_type: String::new(),
+            traversal_enabled: false,
+            via: <super::MetadataFieldMapping>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ParentRelationshipInfo {

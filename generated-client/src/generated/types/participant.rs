@@ -31,6 +31,29 @@ pub struct Participant {
     /// Array of unique call_control_ids the participant can whisper to..
     pub whisper_call_control_ids: Vec<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for Participant {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        Participant {
+            call_control_id: String::new(),
+            call_leg_id: String::new(),
+            conference: <ParticipantConference>::default(),
+            created_at: String::new(),
+            end_conference_on_exit: false,
+            id: String::new(),
+            muted: false,
+            on_hold: false,
+            record_type: ParticipantRecordType::Participant,
+            soft_end_conference_on_exit: false,
+            status: ParticipantStatus::Unknown(String::new()),
+            updated_at: String::new(),
+            whisper_call_control_ids: Vec::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Participant {

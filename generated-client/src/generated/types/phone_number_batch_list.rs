@@ -8,6 +8,18 @@ pub struct PhoneNumberBatchList {
     pub data: Vec<super::PhoneNumberBatch>,
     pub meta: super::BrandedCallingPaginationMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PhoneNumberBatchList {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PhoneNumberBatchList {
+            data: Vec::new(),
+            meta: <super::BrandedCallingPaginationMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberBatchList {

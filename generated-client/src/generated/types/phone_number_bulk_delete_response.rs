@@ -10,6 +10,18 @@ pub struct PhoneNumberBulkDeleteResponse {
     pub data: Vec<String>,
     pub meta: PhoneNumberBulkDeleteResponseMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PhoneNumberBulkDeleteResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PhoneNumberBulkDeleteResponse {
+            data: Vec::new(),
+            meta: <PhoneNumberBulkDeleteResponseMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberBulkDeleteResponse {
@@ -55,6 +67,17 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberBulkDeleteResponse {
 pub struct PhoneNumberBulkDeleteResponseMeta {
     /// Per-number failures that did not block the call. Each entry has `phone_number`, `code`, `title`, `detail`.
     pub errors: Vec<super::PhoneNumberItemError>,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PhoneNumberBulkDeleteResponseMeta {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PhoneNumberBulkDeleteResponseMeta {
+            errors: Vec::new(),
+        }
+    }
 }
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]

@@ -23,6 +23,26 @@ pub struct PhoneNumberCampaign {
     pub telnyx_campaign_id: Option<String>,
     pub updated_at: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PhoneNumberCampaign {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PhoneNumberCampaign {
+            assignment_status: None,
+            brand_id: None,
+            campaign_id: String::new(),
+            created_at: String::new(),
+            failure_reasons: None,
+            phone_number: String::new(),
+            tcr_brand_id: None,
+            tcr_campaign_id: None,
+            telnyx_campaign_id: None,
+            updated_at: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberCampaign {

@@ -9,6 +9,19 @@ pub struct PhoneNumberCampaignPaginated {
     pub records: Vec<super::PhoneNumberCampaign>,
     pub total_records: i64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PhoneNumberCampaignPaginated {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PhoneNumberCampaignPaginated {
+            page: 0,
+            records: Vec::new(),
+            total_records: 0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberCampaignPaginated {

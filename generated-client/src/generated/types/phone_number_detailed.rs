@@ -66,6 +66,46 @@ pub struct PhoneNumberDetailed {
     /// ISO 8601 formatted date indicating when the resource was updated.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PhoneNumberDetailed {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PhoneNumberDetailed {
+            activated_at: None,
+            billing_group_id: None,
+            call_forwarding_enabled: None,
+            call_recording_enabled: None,
+            caller_id_name_enabled: None,
+            cnam_listing_enabled: None,
+            connection_id: None,
+            connection_name: None,
+            country_iso_alpha2: None,
+            created_at: None,
+            customer_reference: None,
+            deletion_lock_enabled: false,
+            emergency_address_id: None,
+            emergency_enabled: None,
+            emergency_status: None,
+            external_pin: None,
+            hd_voice_enabled: None,
+            id: String::new(),
+            inbound_call_screening: None,
+            messaging_profile_id: None,
+            messaging_profile_name: None,
+            phone_number: None,
+            phone_number_type: None,
+            purchased_at: None,
+            record_type: None,
+            source_type: None,
+            status: None,
+            t38_fax_gateway_enabled: None,
+            tags: Vec::new(),
+            updated_at: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberDetailed {

@@ -12,6 +12,20 @@ pub struct PhoneNumberItemError {
     pub phone_number: String,
     pub title: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PhoneNumberItemError {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PhoneNumberItemError {
+            code: PhoneNumberItemErrorCode::NotAssociated,
+            detail: String::new(),
+            phone_number: String::new(),
+            title: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberItemError {

@@ -8,6 +8,18 @@ pub struct PhoneNumberList {
     pub data: Vec<super::DirPhoneNumber>,
     pub meta: super::BrandedCallingPaginationMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PhoneNumberList {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PhoneNumberList {
+            data: Vec::new(),
+            meta: <super::BrandedCallingPaginationMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberList {

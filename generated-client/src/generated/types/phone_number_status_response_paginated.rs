@@ -7,6 +7,17 @@
 pub struct PhoneNumberStatusResponsePaginated {
     pub records: Vec<super::ProfileAssignmentPhoneNumbers>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PhoneNumberStatusResponsePaginated {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PhoneNumberStatusResponsePaginated {
+            records: Vec::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberStatusResponsePaginated {

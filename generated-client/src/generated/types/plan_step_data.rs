@@ -15,6 +15,25 @@ pub struct PlanStepData {
     pub status: super::StepStatus,
     pub step_id: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PlanStepData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PlanStepData {
+            completed_at: None,
+            description: String::new(),
+            metadata: None,
+            parent_step_id: None,
+            run_id: String::new(),
+            sequence: 0,
+            started_at: None,
+            status: super::StepStatus::Unknown(String::new()),
+            step_id: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PlanStepData {

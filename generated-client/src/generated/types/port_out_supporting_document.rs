@@ -19,6 +19,23 @@ pub struct PortOutSupportingDocument {
     /// Supporting document last changed timestamp in ISO 8601 format
     pub updated_at: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PortOutSupportingDocument {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PortOutSupportingDocument {
+            created_at: String::new(),
+            document_id: String::new(),
+            id: String::new(),
+            portout_id: None,
+            record_type: None,
+            r#type: None,
+            updated_at: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortOutSupportingDocument {

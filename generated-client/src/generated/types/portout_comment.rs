@@ -17,6 +17,22 @@ pub struct PortoutComment {
     /// Identifies the user who created the comment. Will be null if created by Telnyx Admin
     pub user_id: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PortoutComment {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PortoutComment {
+            body: String::new(),
+            created_at: String::new(),
+            id: String::new(),
+            portout_id: None,
+            record_type: None,
+            user_id: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortoutComment {

@@ -12,6 +12,19 @@ pub struct ProfileAssignmentPhoneNumbers {
     /// The ID of the task associated with the phone number.
     pub task_id: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ProfileAssignmentPhoneNumbers {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ProfileAssignmentPhoneNumbers {
+            phone_number: String::new(),
+            status: String::new(),
+            task_id: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ProfileAssignmentPhoneNumbers {

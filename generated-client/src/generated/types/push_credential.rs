@@ -23,6 +23,25 @@ pub struct PushCredential {
     /// ISO 8601 timestamp when the room was updated.
     pub updated_at: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for PushCredential {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        PushCredential {
+            alias: String::new(),
+            certificate: String::new(),
+            created_at: String::new(),
+            id: String::new(),
+            private_key: String::new(),
+            project_account_json_file: Default::default(),
+            record_type: None,
+            r#type: String::new(),
+            updated_at: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PushCredential {

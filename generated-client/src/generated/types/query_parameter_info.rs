@@ -12,6 +12,22 @@ pub struct QueryParameterInfo {
     pub min: Option<Option<i64>>,
     pub r#type: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for QueryParameterInfo {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        QueryParameterInfo {
+            default: String::new(),
+            description: String::new(),
+            enum_values: None,
+            max: None,
+            min: None,
+            r#type: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for QueryParameterInfo {

@@ -21,6 +21,24 @@ pub struct Queue {
     /// ISO 8601 formatted date of when the queue was last updated
     pub updated_at: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for Queue {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        Queue {
+            average_wait_time_secs: 0,
+            created_at: String::new(),
+            current_size: 0,
+            id: String::new(),
+            max_size: 0,
+            name: String::new(),
+            record_type: QueueRecordType::Queue,
+            updated_at: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Queue {

@@ -29,6 +29,28 @@ pub struct QueueCall {
     /// The time the call has been waiting in the queue, given in seconds
     pub wait_time_secs: i64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for QueueCall {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        QueueCall {
+            call_control_id: String::new(),
+            call_leg_id: String::new(),
+            call_session_id: String::new(),
+            connection_id: String::new(),
+            enqueued_at: String::new(),
+            from: String::new(),
+            is_alive: false,
+            queue_id: String::new(),
+            queue_position: 0,
+            record_type: QueueCallRecordType::QueueCall,
+            to: String::new(),
+            wait_time_secs: 0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for QueueCall {

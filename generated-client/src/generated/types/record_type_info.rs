@@ -13,6 +13,23 @@ pub struct RecordTypeInfo {
     pub product: String,
     pub record_type: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for RecordTypeInfo {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        RecordTypeInfo {
+            aliases: Vec::new(),
+            child_relationships: Vec::new(),
+            description: String::new(),
+            event: String::new(),
+            parent_relationships: Vec::new(),
+            product: String::new(),
+            record_type: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RecordTypeInfo {

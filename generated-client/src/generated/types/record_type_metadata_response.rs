@@ -15,6 +15,24 @@ pub struct RecordTypeMetadataResponse {
     pub product: String,
     pub record_type: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for RecordTypeMetadataResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        RecordTypeMetadataResponse {
+            aliases: Vec::new(),
+            child_relationships: Vec::new(),
+            event: String::new(),
+            examples: Default::default(),
+            meta: <super::RelationshipMetadata>::default(),
+            parent_relationships: Vec::new(),
+            product: String::new(),
+            record_type: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RecordTypeMetadataResponse {

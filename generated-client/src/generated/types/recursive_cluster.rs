@@ -12,6 +12,22 @@ pub struct RecursiveCluster {
     pub subclusters: Option<Vec<RecursiveCluster>>,
     pub total_number_of_nodes: i64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for RecursiveCluster {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        RecursiveCluster {
+            cluster_header: None,
+            cluster_id: String::new(),
+            cluster_summary: String::new(),
+            nodes: None,
+            subclusters: None,
+            total_number_of_nodes: 0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RecursiveCluster {

@@ -27,6 +27,26 @@ pub struct Reference {
     /// IANA timezone id for the reference. Calls are only placed within the reference's local 8am-9pm window.
     pub timezone: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for Reference {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        Reference {
+            email: None,
+            full_name: String::new(),
+            job_title: None,
+            organization: None,
+            phone_e164: String::new(),
+            record_type: None,
+            ref_type: ReferenceRefType::Unknown(String::new()),
+            relationship_to_registrant: None,
+            slot: 0,
+            timezone: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Reference {

@@ -12,6 +12,19 @@ pub struct RefreshReputationResponseDataResultsItem {
     pub phone_number: String,
     pub success: bool,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for RefreshReputationResponseDataResultsItem {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        RefreshReputationResponseDataResultsItem {
+            error: None,
+            phone_number: String::new(),
+            success: false,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RefreshReputationResponseDataResultsItem {
@@ -66,6 +79,20 @@ pub struct RefreshReputationResponseData {
     pub total_failed: i64,
     pub total_requested: i64,
     pub total_successful: i64,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for RefreshReputationResponseData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        RefreshReputationResponseData {
+            results: Vec::new(),
+            total_failed: 0,
+            total_requested: 0,
+            total_successful: 0,
+        }
+    }
 }
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]

@@ -11,6 +11,19 @@ pub struct RelationshipInfo {
     pub r#type: String,
     pub via: super::FieldMapping,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for RelationshipInfo {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        RelationshipInfo {
+            parent_id: String::new(),
+            r#type: String::new(),
+            via: <super::FieldMapping>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RelationshipInfo {

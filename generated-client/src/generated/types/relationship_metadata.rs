@@ -10,6 +10,20 @@ pub struct RelationshipMetadata {
     pub total_parents: i64,
     pub total_siblings: i64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for RelationshipMetadata {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        RelationshipMetadata {
+            max_recommended_depth: 0,
+            total_children: 0,
+            total_parents: 0,
+            total_siblings: 0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RelationshipMetadata {

@@ -24,6 +24,29 @@ pub struct RemediationRequest {
     pub updated_at: String,
     pub webhook_url: Option<Option<String>>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for RemediationRequest {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        RemediationRequest {
+            call_purpose: String::new(),
+            contact_email: None,
+            created_at: String::new(),
+            id: String::new(),
+            phone_numbers_count: 0,
+            phone_numbers_ineligible: 0,
+            phone_numbers_submitted: 0,
+            results: None,
+            status: super::RemediationStatus::Unknown(String::new()),
+            tier1_completed_at: None,
+            tier2_completed_at: None,
+            updated_at: String::new(),
+            webhook_url: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RemediationRequest {

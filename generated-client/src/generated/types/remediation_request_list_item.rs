@@ -15,6 +15,24 @@ pub struct RemediationRequestListItem {
     pub tier2_completed_at: Option<Option<String>>,
     pub updated_at: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for RemediationRequestListItem {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        RemediationRequestListItem {
+            call_purpose: String::new(),
+            created_at: String::new(),
+            id: String::new(),
+            phone_numbers_count: 0,
+            status: super::RemediationStatus::Unknown(String::new()),
+            tier1_completed_at: None,
+            tier2_completed_at: None,
+            updated_at: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RemediationRequestListItem {

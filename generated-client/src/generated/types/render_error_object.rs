@@ -8,6 +8,18 @@ pub struct RenderErrorObject {
     pub code: RenderErrorObjectCode,
     pub message: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for RenderErrorObject {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        RenderErrorObject {
+            code: RenderErrorObjectCode::RenderError,
+            message: String::new(),
+        }
+    }
+}
 impl serde::Serialize for RenderErrorObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

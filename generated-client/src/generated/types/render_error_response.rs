@@ -7,6 +7,17 @@
 pub struct RenderErrorResponse {
     pub errors: Vec<super::RenderErrorObject>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for RenderErrorResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        RenderErrorResponse {
+            errors: Vec::new(),
+        }
+    }
+}
 impl serde::Serialize for RenderErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

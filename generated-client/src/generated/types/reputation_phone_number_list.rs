@@ -8,6 +8,18 @@ pub struct ReputationPhoneNumberList {
     pub data: Vec<super::ReputationPhoneNumber>,
     pub meta: super::NumberReputationPaginationMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ReputationPhoneNumberList {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ReputationPhoneNumberList {
+            data: Vec::new(),
+            meta: <super::NumberReputationPaginationMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ReputationPhoneNumberList {

@@ -11,6 +11,18 @@ pub struct RuleOutput {
     pub r#match: Option<Vec<super::Clause>>,
     pub serve: super::Serve,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for RuleOutput {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        RuleOutput {
+            r#match: None,
+            serve: <super::Serve>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RuleOutput {

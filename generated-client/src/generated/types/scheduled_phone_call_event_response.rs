@@ -37,6 +37,37 @@ pub struct ScheduledPhoneCallEventResponse {
     pub telnyx_conversation_channel: super::ConversationChannelType,
     pub telnyx_end_user_target: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ScheduledPhoneCallEventResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ScheduledPhoneCallEventResponse {
+            assistant_id: String::new(),
+            call_attempts: None,
+            call_duration: None,
+            call_settings: None,
+            call_status: None,
+            conversation_id: None,
+            conversation_metadata: None,
+            created_at: None,
+            dispatched_at: None,
+            dynamic_variables: None,
+            errors: None,
+            max_retries_client_errors: None,
+            retry_attempts: None,
+            retry_count: None,
+            retry_interval_secs: None,
+            scheduled_at_fixed_datetime: String::new(),
+            scheduled_event_id: None,
+            status: None,
+            telnyx_agent_target: String::new(),
+            telnyx_conversation_channel: super::ConversationChannelType::Unknown(String::new()),
+            telnyx_end_user_target: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ScheduledPhoneCallEventResponse {

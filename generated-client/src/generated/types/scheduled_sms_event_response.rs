@@ -26,6 +26,30 @@ pub struct ScheduledSmsEventResponse {
     pub telnyx_end_user_target: String,
     pub text: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ScheduledSmsEventResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ScheduledSmsEventResponse {
+            assistant_id: String::new(),
+            conversation_id: None,
+            conversation_metadata: None,
+            created_at: None,
+            dynamic_variables: None,
+            errors: None,
+            retry_count: None,
+            scheduled_at_fixed_datetime: String::new(),
+            scheduled_event_id: None,
+            status: None,
+            telnyx_agent_target: String::new(),
+            telnyx_conversation_channel: super::ConversationChannelType::Unknown(String::new()),
+            telnyx_end_user_target: String::new(),
+            text: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ScheduledSmsEventResponse {

@@ -16,6 +16,25 @@ pub struct SendFaxMultipartRequest {
     pub t38_enabled: Option<super::T38Enabled>,
     pub to: super::To,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for SendFaxMultipartRequest {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        SendFaxMultipartRequest {
+            connection_id: String::new(),
+            contents: Default::default(),
+            from: String::new(),
+            monochrome: None,
+            quality: None,
+            store_media: None,
+            store_preview: None,
+            t38_enabled: None,
+            to: String::new(),
+        }
+    }
+}
 impl serde::Serialize for SendFaxMultipartRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,19 @@ pub struct SessionAnalysisError {
     pub detail: Option<String>,
     pub message: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for SessionAnalysisError {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        SessionAnalysisError {
+            code: String::new(),
+            detail: None,
+            message: String::new(),
+        }
+    }
+}
 impl serde::Serialize for SessionAnalysisError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

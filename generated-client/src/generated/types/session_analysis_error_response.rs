@@ -7,6 +7,17 @@
 pub struct SessionAnalysisErrorResponse {
     pub errors: Vec<super::SessionAnalysisError>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for SessionAnalysisErrorResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        SessionAnalysisErrorResponse {
+            errors: Vec::new(),
+        }
+    }
+}
 impl serde::Serialize for SessionAnalysisErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,20 @@ pub struct SessionAnalysisResponse {
     /// Identifier for the analyzed session.
     pub session_id: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for SessionAnalysisResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        SessionAnalysisResponse {
+            cost: <super::CostSummary>::default(),
+            meta: <super::ResponseMeta>::default(),
+            root: <super::EventNode>::default(),
+            session_id: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SessionAnalysisResponse {

@@ -8,6 +8,18 @@ pub struct SharedToolListResponse {
     pub data: Vec<super::SharedToolResponse>,
     pub meta: super::Meta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for SharedToolListResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        SharedToolListResponse {
+            data: Vec::new(),
+            meta: <super::Meta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SharedToolListResponse {

@@ -12,6 +12,22 @@ pub struct SharedToolResponse {
     pub tool_definition: serde_json::Map<String, serde_json::Value>,
     pub r#type: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for SharedToolResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        SharedToolResponse {
+            created_at: None,
+            display_name: None,
+            id: String::new(),
+            timeout_ms: None,
+            tool_definition: Default::default(),
+            r#type: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SharedToolResponse {

@@ -43,6 +43,35 @@ pub struct SimCardUsageDetailRecord {
     /// Number of megabytes uploaded
     pub uplink_data: Option<f64>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for SimCardUsageDetailRecord {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        SimCardUsageDetailRecord {
+            closed_at: None,
+            created_at: None,
+            currency: None,
+            data_cost: None,
+            data_rate: None,
+            data_unit: None,
+            downlink_data: None,
+            id: None,
+            imsi: None,
+            ip_address: None,
+            mcc: None,
+            mnc: None,
+            phone_number: None,
+            record_type: String::new(),
+            sim_card_id: None,
+            sim_card_tags: None,
+            sim_group_id: None,
+            sim_group_name: None,
+            uplink_data: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardUsageDetailRecord {

@@ -15,6 +15,21 @@ pub struct SimpleLine {
     pub quantity: i64,
     pub r#type: SimpleLineType,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for SimpleLine {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        SimpleLine {
+            alias: String::new(),
+            amount: String::new(),
+            name: String::new(),
+            quantity: 0,
+            r#type: SimpleLineType::Simple,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimpleLine {

@@ -17,6 +17,21 @@ pub struct SpeakNode {
     /// Node kind discriminator. Always `speak` for a speak node.
     pub r#type: Option<SpeakNodeType>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for SpeakNode {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        SpeakNode {
+            id: String::new(),
+            message: String::new(),
+            name: None,
+            position: None,
+            r#type: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SpeakNode {

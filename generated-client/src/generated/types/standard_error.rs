@@ -9,6 +9,19 @@ pub struct StandardError {
     pub detail: String,
     pub title: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for StandardError {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        StandardError {
+            code: None,
+            detail: String::new(),
+            title: None,
+        }
+    }
+}
 impl serde::Serialize for StandardError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,18 @@ pub struct SttErrorFrame {
     /// Frame type identifier.
     pub r#type: SttErrorFrameType,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for SttErrorFrame {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        SttErrorFrame {
+            error: String::new(),
+            r#type: SttErrorFrameType::Error,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SttErrorFrame {

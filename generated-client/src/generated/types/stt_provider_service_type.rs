@@ -10,6 +10,18 @@ pub struct SttProviderServiceType {
     pub languages: Vec<String>,
     pub r#type: super::SttServiceType,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for SttProviderServiceType {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        SttProviderServiceType {
+            languages: Vec::new(),
+            r#type: super::SttServiceType::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SttProviderServiceType {

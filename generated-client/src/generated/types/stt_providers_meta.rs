@@ -8,6 +8,17 @@ pub struct SttProvidersMeta {
     /// Total number of entries returned.
     pub total: i64,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for SttProvidersMeta {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        SttProvidersMeta {
+            total: 0,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SttProvidersMeta {

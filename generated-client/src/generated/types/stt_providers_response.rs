@@ -9,6 +9,18 @@ pub struct SttProvidersResponse {
     pub data: Vec<super::SttProvider>,
     pub meta: super::SttProvidersMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for SttProvidersResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        SttProvidersResponse {
+            data: Vec::new(),
+            meta: <super::SttProvidersMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SttProvidersResponse {

@@ -18,6 +18,23 @@ pub struct SummaryAndTotal {
     /// User identifier
     pub user_id: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for SummaryAndTotal {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        SummaryAndTotal {
+            currency: String::new(),
+            end_date: String::new(),
+            start_date: String::new(),
+            summary: <super::Summary>::default(),
+            total: <super::TotalSummary>::default(),
+            user_email: String::new(),
+            user_id: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SummaryAndTotal {

@@ -9,6 +9,19 @@ pub struct TelnyxAgentData {
     pub run_id: String,
     pub telnyx_agent_id: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for TelnyxAgentData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        TelnyxAgentData {
+            created_at: String::new(),
+            run_id: String::new(),
+            telnyx_agent_id: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TelnyxAgentData {

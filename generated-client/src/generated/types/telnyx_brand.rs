@@ -82,6 +82,54 @@ pub struct TelnyxBrand {
     /// Brand website URL.
     pub website: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for TelnyxBrand {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        TelnyxBrand {
+            alt_business_id: None,
+            alt_business_id_type: None,
+            brand_id: None,
+            brand_relationship: super::BrandRelationship::Unknown(String::new()),
+            business_contact_email: None,
+            city: None,
+            company_name: None,
+            country: String::new(),
+            created_at: None,
+            csp_id: None,
+            display_name: String::new(),
+            ein: None,
+            email: String::new(),
+            entity_type: super::EntityType::Unknown(String::new()),
+            failure_reasons: None,
+            first_name: None,
+            identity_status: None,
+            ip_address: None,
+            is_reseller: None,
+            last_name: None,
+            mobile_phone: None,
+            mock: None,
+            optional_attributes: None,
+            phone: None,
+            postal_code: None,
+            reference_id: None,
+            state: None,
+            status: None,
+            stock_exchange: None,
+            stock_symbol: None,
+            street: None,
+            tcr_brand_id: None,
+            universal_ein: None,
+            updated_at: None,
+            vertical: String::new(),
+            webhook_failover_url: None,
+            webhook_url: None,
+            website: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TelnyxBrand {

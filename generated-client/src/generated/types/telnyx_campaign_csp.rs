@@ -109,6 +109,67 @@ pub struct TelnyxCampaignCsp {
     /// Webhook to which campaign status updates are sent.
     pub webhook_url: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+#[allow(deprecated)]
+impl Default for TelnyxCampaignCsp {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        TelnyxCampaignCsp {
+            age_gated: None,
+            auto_renewal: None,
+            billed_date: None,
+            brand_display_name: None,
+            brand_id: String::new(),
+            campaign_id: String::new(),
+            campaign_status: None,
+            create_date: None,
+            csp_id: String::new(),
+            description: String::new(),
+            direct_lending: None,
+            embedded_link: None,
+            embedded_link_sample: None,
+            embedded_phone: None,
+            failure_reasons: None,
+            help_keywords: None,
+            help_message: None,
+            is_t_mobile_number_pooling_enabled: None,
+            is_t_mobile_registered: None,
+            is_t_mobile_suspended: None,
+            message_flow: None,
+            mock: false,
+            next_renewal_or_expiration_date: None,
+            number_pool: None,
+            optin_keywords: None,
+            optin_message: None,
+            optout_keywords: None,
+            optout_message: None,
+            privacy_policy_link: None,
+            reference_id: None,
+            reseller_id: None,
+            sample1: None,
+            sample2: None,
+            sample3: None,
+            sample4: None,
+            sample5: None,
+            status: None,
+            sub_usecases: Vec::new(),
+            submission_status: None,
+            subscriber_help: None,
+            subscriber_optin: None,
+            subscriber_optout: None,
+            tcr_brand_id: None,
+            tcr_campaign_id: None,
+            terms_and_conditions: false,
+            terms_and_conditions_link: None,
+            usecase: String::new(),
+            vertical: None,
+            webhook_failover_url: None,
+            webhook_url: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TelnyxCampaignCsp {

@@ -81,6 +81,53 @@ pub struct TelnyxDownstreamCampaign {
     /// Webhook to which campaign status updates are sent.
     pub webhook_url: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for TelnyxDownstreamCampaign {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        TelnyxDownstreamCampaign {
+            age_gated: None,
+            assigned_phone_numbers_count: None,
+            brand_display_name: None,
+            campaign_status: None,
+            created_at: None,
+            description: None,
+            direct_lending: None,
+            embedded_link: None,
+            embedded_link_sample: None,
+            embedded_phone: None,
+            failure_reasons: None,
+            help_keywords: None,
+            help_message: None,
+            is_number_pooling_enabled: None,
+            message_flow: None,
+            number_pool: None,
+            optin_keywords: None,
+            optin_message: None,
+            optout_keywords: None,
+            optout_message: None,
+            privacy_policy_link: None,
+            sample1: None,
+            sample2: None,
+            sample3: None,
+            sample4: None,
+            sample5: None,
+            sub_usecases: None,
+            subscriber_optin: None,
+            subscriber_optout: None,
+            tcr_brand_id: String::new(),
+            tcr_campaign_id: String::new(),
+            terms_and_conditions: None,
+            terms_and_conditions_link: None,
+            updated_at: None,
+            usecase: None,
+            webhook_failover_url: None,
+            webhook_url: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TelnyxDownstreamCampaign {

@@ -8,6 +8,18 @@ pub struct TestRunDetailResult {
     pub name: String,
     pub status: super::TestStatus,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for TestRunDetailResult {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        TestRunDetailResult {
+            name: String::new(),
+            status: super::TestStatus::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TestRunDetailResult {

@@ -33,6 +33,28 @@ pub struct TestRunResponse {
     /// Timestamp of the last update to this test run.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for TestRunResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        TestRunResponse {
+            completed_at: None,
+            conversation_id: None,
+            conversation_insights_id: None,
+            created_at: String::new(),
+            detail_status: None,
+            logs: None,
+            run_id: String::new(),
+            status: super::TestStatus::Unknown(String::new()),
+            test_id: String::new(),
+            test_suite_run_id: None,
+            triggered_by: String::new(),
+            updated_at: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TestRunResponse {

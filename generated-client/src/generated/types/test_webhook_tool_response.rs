@@ -12,6 +12,21 @@ pub struct TestWebhookToolResponse {
     pub status_code: i64,
     pub success: bool,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for TestWebhookToolResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        TestWebhookToolResponse {
+            content_type: String::new(),
+            request: Default::default(),
+            response: String::new(),
+            status_code: 0,
+            success: false,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TestWebhookToolResponse {

@@ -16,6 +16,21 @@ pub struct TokenResponse {
     /// Token type
     pub token_type: TokenResponseTokenType,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for TokenResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        TokenResponse {
+            access_token: String::new(),
+            expires_in: 0,
+            refresh_token: None,
+            scope: None,
+            token_type: TokenResponseTokenType::Bearer,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TokenResponse {

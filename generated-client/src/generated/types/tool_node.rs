@@ -19,6 +19,22 @@ pub struct ToolNode {
     /// Node kind discriminator. Always `tool` for a tool node.
     pub r#type: Option<ToolNodeType>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ToolNode {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ToolNode {
+            id: String::new(),
+            name: None,
+            position: None,
+            shared_tool_id: String::new(),
+            tool: None,
+            r#type: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ToolNode {

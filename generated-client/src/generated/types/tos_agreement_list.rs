@@ -9,6 +9,18 @@ pub struct TosAgreementList {
     pub data: Vec<super::TosAgreement>,
     pub meta: super::BrandedCallingPaginationMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for TosAgreementList {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        TosAgreementList {
+            data: Vec::new(),
+            meta: <super::BrandedCallingPaginationMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TosAgreementList {

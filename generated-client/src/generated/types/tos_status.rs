@@ -17,6 +17,22 @@ pub struct TosStatus {
     pub has_agreed: bool,
     pub product_type: super::TosProductType,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for TosStatus {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        TosStatus {
+            agreed_at: None,
+            agreed_version: None,
+            agreement_required: false,
+            current_terms_version: String::new(),
+            has_agreed: false,
+            product_type: super::TosProductType::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TosStatus {

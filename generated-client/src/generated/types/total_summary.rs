@@ -20,6 +20,23 @@ pub struct TotalSummary {
     /// Other charges as decimal string
     pub other: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for TotalSummary {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        TotalSummary {
+            credits: String::new(),
+            existing_mrc: String::new(),
+            grand_total: String::new(),
+            ledger_adjustments: String::new(),
+            new_mrc: String::new(),
+            new_otc: String::new(),
+            other: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TotalSummary {

@@ -15,6 +15,20 @@ pub struct TranscriptFrame {
     /// Frame type identifier.
     pub r#type: TranscriptFrameType,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for TranscriptFrame {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        TranscriptFrame {
+            confidence: None,
+            is_final: None,
+            transcript: String::new(),
+            r#type: TranscriptFrameType::Transcript,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TranscriptFrame {

@@ -11,6 +11,18 @@ pub struct TriggerBrandSmsOtpResponse {
     /// The reference ID that can be used to check OTP status
     pub reference_id: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for TriggerBrandSmsOtpResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        TriggerBrandSmsOtpResponse {
+            brand_id: String::new(),
+            reference_id: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TriggerBrandSmsOtpResponse {

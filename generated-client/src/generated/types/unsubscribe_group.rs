@@ -14,6 +14,22 @@ pub struct UnsubscribeGroup {
     pub record_type: UnsubscribeGroupRecordType,
     pub updated_at: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for UnsubscribeGroup {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        UnsubscribeGroup {
+            created_at: String::new(),
+            description: None,
+            id: String::new(),
+            name: String::new(),
+            record_type: UnsubscribeGroupRecordType::EmailUnsubscribeGroup,
+            updated_at: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UnsubscribeGroup {

@@ -8,6 +8,18 @@ pub struct UnsubscribeGroupListResponse {
     pub data: Vec<super::UnsubscribeGroup>,
     pub meta: super::GroupListMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for UnsubscribeGroupListResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        UnsubscribeGroupListResponse {
+            data: Vec::new(),
+            meta: <super::GroupListMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UnsubscribeGroupListResponse {

@@ -9,6 +9,18 @@ pub struct UnusedUserBundlesSchema {
     /// List of user bundle IDs for given bundle.
     pub user_bundle_ids: Vec<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for UnusedUserBundlesSchema {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        UnusedUserBundlesSchema {
+            billing_bundle: <super::BillingBundleSummary>::default(),
+            user_bundle_ids: Vec::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UnusedUserBundlesSchema {

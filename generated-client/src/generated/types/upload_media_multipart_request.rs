@@ -12,6 +12,19 @@ pub struct UploadMediaMultipartRequest {
     /// The number of seconds after which the media resource will be deleted, defaults to 2 days. The maximum allowed vale is 630720000, which translates to 20 years.
     pub ttl_secs: Option<i64>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for UploadMediaMultipartRequest {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        UploadMediaMultipartRequest {
+            media: Default::default(),
+            media_name: None,
+            ttl_secs: None,
+        }
+    }
+}
 impl serde::Serialize for UploadMediaMultipartRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -18,6 +18,23 @@ pub struct UserBundle {
     /// The customer's ID that owns this user bundle.
     pub user_id: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for UserBundle {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        UserBundle {
+            active: false,
+            billing_bundle: <super::BillingBundleSummary>::default(),
+            created_at: String::new(),
+            id: String::new(),
+            resources: Vec::new(),
+            updated_at: None,
+            user_id: String::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UserBundle {

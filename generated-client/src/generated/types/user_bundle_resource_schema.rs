@@ -16,6 +16,21 @@ pub struct UserBundleResourceSchema {
     /// Date the resource was last updated.
     pub updated_at: Option<Option<String>>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for UserBundleResourceSchema {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        UserBundleResourceSchema {
+            created_at: String::new(),
+            id: String::new(),
+            resource: String::new(),
+            resource_type: String::new(),
+            updated_at: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UserBundleResourceSchema {

@@ -7,6 +7,17 @@
 pub struct UserEmbeddedBuckets {
     pub buckets: Vec<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for UserEmbeddedBuckets {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        UserEmbeddedBuckets {
+            buckets: Vec::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UserEmbeddedBuckets {

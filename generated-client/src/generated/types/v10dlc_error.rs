@@ -10,6 +10,20 @@ pub struct V10dlcError {
     pub source: Option<V10dlcErrorSource>,
     pub title: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for V10dlcError {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        V10dlcError {
+            code: String::new(),
+            detail: None,
+            source: None,
+            title: String::new(),
+        }
+    }
+}
 impl serde::Serialize for V10dlcError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

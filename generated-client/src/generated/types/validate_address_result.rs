@@ -13,6 +13,20 @@ pub struct ValidateAddressResult {
     /// Provides normalized address when available.
     pub suggested: super::ValidateAddressField,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ValidateAddressResult {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ValidateAddressResult {
+            errors: None,
+            record_type: None,
+            result: ValidateAddressResultResult::Unknown(String::new()),
+            suggested: <super::ValidateAddressField>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ValidateAddressResult {

@@ -14,6 +14,19 @@ pub struct ValidateCallReasonsResponseData {
     /// `true` when at least one supplied reason is in `non_approved_reasons`. Equivalent to `non_approved_reasons.length > 0` and the inverse of `all_pre_approved`.
     pub requires_manual_vetting: bool,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ValidateCallReasonsResponseData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ValidateCallReasonsResponseData {
+            all_pre_approved: false,
+            non_approved_reasons: Vec::new(),
+            requires_manual_vetting: false,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ValidateCallReasonsResponseData {

@@ -8,6 +8,18 @@ pub struct ValidationCodes {
     pub order_id: String,
     pub phone_numbers: Vec<ValidationCodesPhoneNumbersItem>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ValidationCodes {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ValidationCodes {
+            order_id: String::new(),
+            phone_numbers: Vec::new(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ValidationCodes {
@@ -88,6 +100,18 @@ crate::string_enum!(ValidationCodesPhoneNumbersItemStatus);
 pub struct ValidationCodesPhoneNumbersItem {
     pub phone_number: String,
     pub status: ValidationCodesPhoneNumbersItemStatus,
+}
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ValidationCodesPhoneNumbersItem {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ValidationCodesPhoneNumbersItem {
+            phone_number: String::new(),
+            status: ValidationCodesPhoneNumbersItemStatus::Unknown(String::new()),
+        }
+    }
 }
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]

@@ -9,6 +9,19 @@ pub struct ValidationError {
     pub msg: String,
     pub r#type: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for ValidationError {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        ValidationError {
+            loc: Vec::new(),
+            msg: String::new(),
+            r#type: String::new(),
+        }
+    }
+}
 impl serde::Serialize for ValidationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

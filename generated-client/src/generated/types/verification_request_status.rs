@@ -47,6 +47,54 @@ pub struct VerificationRequestStatus {
     pub verification_status: super::TfVerificationStatus,
     pub webhook_url: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for VerificationRequestStatus {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        VerificationRequestStatus {
+            additional_information: String::new(),
+            age_gated_content: None,
+            business_addr1: String::new(),
+            business_addr2: None,
+            business_city: String::new(),
+            business_contact_email: String::new(),
+            business_contact_first_name: String::new(),
+            business_contact_last_name: String::new(),
+            business_contact_phone: String::new(),
+            business_name: String::new(),
+            business_registration_country: None,
+            business_registration_number: None,
+            business_registration_type: None,
+            business_state: String::new(),
+            business_zip: String::new(),
+            campaign_verify_authorization_token: None,
+            corporate_website: String::new(),
+            created_at: None,
+            doing_business_as: None,
+            entity_type: None,
+            help_message_response: None,
+            id: String::new(),
+            isv_reseller: None,
+            message_volume: super::Volume::Unknown(String::new()),
+            opt_in_confirmation_response: None,
+            opt_in_keywords: None,
+            opt_in_workflow: String::new(),
+            opt_in_workflow_image_ur_ls: Vec::new(),
+            phone_numbers: Vec::new(),
+            privacy_policy_url: None,
+            production_message_content: String::new(),
+            reason: None,
+            terms_and_condition_url: None,
+            updated_at: None,
+            use_case: super::UseCaseCategories::Unknown(String::new()),
+            use_case_summary: String::new(),
+            verification_status: super::TfVerificationStatus::Unknown(String::new()),
+            webhook_url: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VerificationRequestStatus {

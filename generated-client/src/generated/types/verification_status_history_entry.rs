@@ -13,6 +13,19 @@ pub struct VerificationStatusHistoryEntry {
     /// The verification status at this point in time
     pub verification_status: super::TfVerificationStatus,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for VerificationStatusHistoryEntry {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        VerificationStatusHistoryEntry {
+            reason: None,
+            updated_at: String::new(),
+            verification_status: super::TfVerificationStatus::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VerificationStatusHistoryEntry {

@@ -34,6 +34,30 @@ pub struct VerifyDetailRecord {
     /// Currency amount for Verify Usage Fee
     pub verify_usage_fee: Option<String>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for VerifyDetailRecord {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        VerifyDetailRecord {
+            created_at: None,
+            currency: None,
+            delivery_status: None,
+            destination_phone_number: None,
+            id: None,
+            rate: None,
+            rate_measured_in: None,
+            record_type: String::new(),
+            updated_at: None,
+            verification_status: None,
+            verify_channel_id: None,
+            verify_channel_type: None,
+            verify_profile_id: None,
+            verify_usage_fee: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VerifyDetailRecord {

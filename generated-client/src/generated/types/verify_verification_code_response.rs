@@ -46,6 +46,18 @@ pub struct VerifyVerificationCodeResponseData {
     /// Identifies if the verification code has been accepted or rejected.
     pub response_code: VerifyVerificationCodeResponseDataResponseCode,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for VerifyVerificationCodeResponseData {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        VerifyVerificationCodeResponseData {
+            phone_number: String::new(),
+            response_code: VerifyVerificationCodeResponseDataResponseCode::Unknown(String::new()),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VerifyVerificationCodeResponseData {

@@ -76,6 +76,41 @@ pub struct VirtualCrossConnectCombined {
     pub secondary_routing_announcement: Option<bool>,
     pub region: Option<VirtualCrossConnectCombinedRegion>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for VirtualCrossConnectCombined {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        VirtualCrossConnectCombined {
+            created_at: None,
+            id: None,
+            record_type: None,
+            updated_at: None,
+            name: None,
+            network_id: String::new(),
+            status: None,
+            bandwidth_mbps: None,
+            bgp_asn: 0.0,
+            cloud_provider: VirtualCrossConnectCombinedCloudProvider::Unknown(String::new()),
+            cloud_provider_region: String::new(),
+            primary_bgp_key: None,
+            primary_cloud_account_id: String::new(),
+            primary_cloud_ip: None,
+            primary_enabled: None,
+            primary_telnyx_ip: None,
+            secondary_bgp_key: None,
+            secondary_cloud_account_id: None,
+            secondary_cloud_ip: None,
+            secondary_enabled: None,
+            secondary_telnyx_ip: None,
+            region_code: String::new(),
+            primary_routing_announcement: None,
+            secondary_routing_announcement: None,
+            region: None,
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VirtualCrossConnectCombined {

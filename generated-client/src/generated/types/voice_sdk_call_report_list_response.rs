@@ -9,6 +9,18 @@ pub struct VoiceSdkCallReportListResponse {
     pub data: Vec<super::VoiceSdkCallReport>,
     pub meta: super::VoiceSdkDebugPaginationMeta,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for VoiceSdkCallReportListResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        VoiceSdkCallReportListResponse {
+            data: Vec::new(),
+            meta: <super::VoiceSdkDebugPaginationMeta>::default(),
+        }
+    }
+}
 #[cfg(feature = "round_trip")]
 #[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VoiceSdkCallReportListResponse {

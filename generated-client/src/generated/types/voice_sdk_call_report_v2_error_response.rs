@@ -10,6 +10,18 @@ pub struct VoiceSdkCallReportV2ErrorResponse {
     /// Properties not declared in the spec.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for VoiceSdkCallReportV2ErrorResponse {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        VoiceSdkCallReportV2ErrorResponse {
+            errors: Vec::new(),
+            extra: Default::default(),
+        }
+    }
+}
 impl serde::Serialize for VoiceSdkCallReportV2ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

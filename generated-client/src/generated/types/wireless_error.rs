@@ -11,6 +11,21 @@ pub struct WirelessError {
     pub source: Option<WirelessErrorSource>,
     pub title: String,
 }
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+impl Default for WirelessError {
+    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a
+    /// value for a test to fill in and answer a mocked call with.
+    fn default() -> Self {
+        WirelessError {
+            code: String::new(),
+            detail: None,
+            meta: None,
+            source: None,
+            title: String::new(),
+        }
+    }
+}
 impl serde::Serialize for WirelessError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
