@@ -84,7 +84,7 @@ impl<'a, P, T, R, S> Call<'a, P, T, R, S> {
 
     /// The method and URL the call goes to.
     #[cfg(feature = "test-util")]
-    pub(crate) fn target(&self) -> (&reqwest::Method, &str) {
+    pub(crate) fn method_and_url(&self) -> (&reqwest::Method, &str) {
         self.req.target()
     }
 

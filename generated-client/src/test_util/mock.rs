@@ -93,7 +93,7 @@ impl Mock {
     ) -> RuleBuilder {
         let client = self.client();
         let call = call(&client);
-        let (method, url) = call.target();
+        let (method, url) = call.method_and_url();
         let uri: http::Uri = url.parse().expect("a call's URL is valid");
         let path = uri.path().strip_prefix(base_path()).unwrap_or(uri.path());
         let segments = segments(path)

@@ -85,8 +85,19 @@ pub enum Construct {
 
 /// The methods of the client's `Call` (`generated-client/src/call.rs`), which no input's
 /// method may take.
-pub const CALL_METHODS: &[&str] =
-    &["new", "plain", "params", "with_options", "with_body", "pages_by", "paginator", "into_future", "reconnect"];
+pub const CALL_METHODS: &[&str] = &[
+    "new",
+    "plain",
+    "params",
+    "with_options",
+    "with_body",
+    "pages_by",
+    "paginator",
+    "into_future",
+    "reconnect",
+    "wait",
+    "method_and_url",
+];
 
 /// Names no field's method may take: trait methods the types have, and the runtime builder's.
 const TYPE_METHODS: &[&str] = &[
