@@ -125,10 +125,7 @@ mod signing {
         pub fn sign_at(&self, body: impl Into<Vec<u8>>, at: SystemTime) -> SignedWebhook {
             let body = body.into();
             let timestamp = at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()).to_string();
-            let mut message = Vec::with_capacity(timestamp.len() + 1 + body.len());
-            message.extend_from_slice(timestamp.as_bytes());
-            message.push(b'|');
-            message.extend_from_slice(&body);
+            let message = crate::webhooks::signed_payload(&timestamp, &body);
             let signature = base64::engine::general_purpose::STANDARD.encode(self.key.sign(&message).to_bytes());
             SignedWebhook { body, timestamp, signature }
         }

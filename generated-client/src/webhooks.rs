@@ -131,6 +131,15 @@ impl std::fmt::Debug for Verifier {
     }
 }
 
+/// What Telnyx signs: `"{timestamp}|{raw body}"`.
+pub(crate) fn signed_payload(timestamp: &str, body: &[u8]) -> Vec<u8> {
+    let mut signed = Vec::with_capacity(timestamp.len() + 1 + body.len());
+    signed.extend_from_slice(timestamp.as_bytes());
+    signed.push(b'|');
+    signed.extend_from_slice(body);
+    signed
+}
+
 /// A base64 Ed25519 public key, parsed.
 fn parse_key(public_key: &str) -> Result<VerifyingKey, WebhookError> {
     let bytes = base64::engine::general_purpose::STANDARD
@@ -233,10 +242,7 @@ impl Verifier {
             base64::engine::general_purpose::STANDARD.decode(signature).map_err(|_| WebhookError::SignatureEncoding)?;
         let signature =
             Signature::from_slice(&signature).map_err(|_| WebhookError::SignatureLength(signature.len()))?;
-        let mut signed = Vec::with_capacity(timestamp.len() + 1 + body.len());
-        signed.extend_from_slice(timestamp.as_bytes());
-        signed.push(b'|');
-        signed.extend_from_slice(body);
+        let signed = signed_payload(timestamp, body);
         if self.keys.iter().any(|key| key.verify_strict(&signed, &signature).is_ok()) {
             Ok(())
         } else {

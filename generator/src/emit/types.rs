@@ -575,47 +575,29 @@ pub fn catch_all_name(variants: &[Variant]) -> Ident {
 fn construct(def: &TypeDef, name: &Ident, fields: &[Field], keeps_extra: bool, ctx: &Ctx<'_>) -> TokenStream {
     let types = &ctx.api.types;
     let allow = (def.deprecated || fields.iter().any(|f| f.deprecated)).then(|| quote!(#[allow(deprecated)]));
-    // Written as text, like the setters: the placeholder of `CallRequest` names 91 fields.
+    let deprecated = if allow.is_some() { "#[allow(deprecated)]\n" } else { "" };
     let blank = def.blank.then(|| {
-        let mut t = String::new();
-        if allow.is_some() {
-            t.push_str("#[allow(deprecated)]\n");
-        }
-        t.push_str(&format!("impl {name} {{\n"));
-        t.push_str("    /// Every required field a placeholder, every other `None`: where a builder, or\n");
-        t.push_str("    /// a call whose body this is, starts.\n");
-        t.push_str("    #[allow(dead_code)]\n    #[inline]\n    pub(crate) fn blank() -> Self {\n");
-        t.push_str(&format!("        {name} {{\n"));
-        for f in fields {
-            t.push_str(&format!("            {}: {},\n", f.rust_name, super::setters::field_blank_text(f, ctx)));
-        }
-        if keeps_extra {
-            t.push_str("            extra: Default::default(),\n");
-        }
-        t.push_str("        }\n    }\n}\n");
-        super::raw_text(t)
+        let opening = format!(
+            "{deprecated}impl {name} {{\n    \
+             /// Every required field a placeholder, every other `None`: where a builder, or\n    \
+             /// a call whose body this is, starts.\n    \
+             #[allow(dead_code)]\n    #[inline]\n    pub(crate) fn blank() -> Self {{\n"
+        );
+        placeholder_impl(opening, name, fields, keeps_extra, ctx)
     });
     // A struct the crate only receives, with required fields, has neither a builder nor
     // `Default`: with `test-util` it gets `Default`, so that a test can make one to answer a
     // mocked call with.
     let test_default = (!def.blank && !fields.iter().all(is_optional)).then(|| {
         let feature = crate::ir::features::TEST_UTIL;
-        let mut t = format!("#[cfg(feature = {feature:?})]\n#[cfg_attr(docsrs, doc(cfg(feature = {feature:?})))]\n");
-        if allow.is_some() {
-            t.push_str("#[allow(deprecated)]\n");
-        }
-        t.push_str(&format!("impl Default for {name} {{\n"));
-        t.push_str("    /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a\n");
-        t.push_str("    /// value for a test to fill in and answer a mocked call with.\n");
-        t.push_str(&format!("    fn default() -> Self {{\n        {name} {{\n"));
-        for f in fields {
-            t.push_str(&format!("            {}: {},\n", f.rust_name, super::setters::field_blank_text(f, ctx)));
-        }
-        if keeps_extra {
-            t.push_str("            extra: Default::default(),\n");
-        }
-        t.push_str("        }\n    }\n}\n");
-        super::raw_text(t)
+        let opening = format!(
+            "#[cfg(feature = {feature:?})]\n#[cfg_attr(docsrs, doc(cfg(feature = {feature:?})))]\n\
+             {deprecated}impl Default for {name} {{\n    \
+             /// Every required field a placeholder (empty, zero, `Unknown`), every other `None`: a\n    \
+             /// value for a test to fill in and answer a mocked call with.\n    \
+             fn default() -> Self {{\n"
+        );
+        placeholder_impl(opening, name, fields, keeps_extra, ctx)
     });
     let settable: Vec<&Field> = fields.iter().filter(|f| !f.setter.is_empty()).collect();
     let allow_text: &[&str] = if allow.is_some() { &["#[allow(deprecated)]"] } else { &[] };
@@ -689,6 +671,28 @@ fn construct(def: &TypeDef, name: &Ident, fields: &[Field], keeps_extra: bool, c
         }
     };
     quote!(#blank #test_default #methods)
+}
+
+/// `opening` (an `impl` block's attributes and head, and its one function's docs and signature),
+/// then the function's body: every required field of the struct a placeholder, every other `None`
+/// (`blank()`, and `Default` under `test-util`). Written as text, like the setters: the
+/// placeholder of `CallRequest` names 91 fields.
+fn placeholder_impl(
+    mut opening: String,
+    name: &Ident,
+    fields: &[Field],
+    keeps_extra: bool,
+    ctx: &Ctx<'_>,
+) -> TokenStream {
+    opening.push_str(&format!("        {name} {{\n"));
+    for f in fields {
+        opening.push_str(&format!("            {}: {},\n", f.rust_name, super::setters::field_blank_text(f, ctx)));
+    }
+    if keeps_extra {
+        opening.push_str("            extra: Default::default(),\n");
+    }
+    opening.push_str("        }\n    }\n}\n");
+    super::raw_text(opening)
 }
 
 /// The methods that set an optional field (reached through `on`: `self`, or `self.value` on a

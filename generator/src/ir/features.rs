@@ -61,12 +61,13 @@ pub fn runtime_feature(feature: &str) -> &'static [&'static str] {
         WEBHOOKS => &["dep:ed25519-dalek", "dep:base64", "dep:thiserror", "dep:tracing"],
         // The sessions (`runtime/src/websocket.rs`).
         WEBSOCKET => &["telnyx-runtime/websocket"],
+        // The runtime's own scheduler for the calls waited for (`runtime/src/blocking.rs`).
         BLOCKING => &["telnyx-runtime/blocking"],
         // The extractor checks signatures with the verifier.
         AXUM => &[WEBHOOKS, "dep:axum-core", "dep:http"],
-        // A mocked answer is a typed value, encoded as the server would send it: every type
-        // needs `Serialize`.
-        // The requests' paths and queries are decoded with the runtime's crates.
+        // A mocked answer is a typed value encoded as the server would send it, and a request's
+        // body decodes into its typed inputs: every type needs both serde impls. Paths and
+        // queries are decoded with the runtime's crates.
         TEST_UTIL => &[super::directions::ROUND_TRIP, "dep:http", "dep:percent-encoding", "dep:form_urlencoded"],
         _ => &[],
     }
