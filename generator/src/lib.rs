@@ -185,7 +185,10 @@ pub fn generate_timed(spec_path: &Path, options: Options<'_>) -> Result<(Generat
     t.emit = start.elapsed();
     let start = Instant::now();
     let files = emit::format(plan, Path::new(GENERATED_DIR))?;
-    let (test_files, files) = files.into_iter().partition(|f| emit::TEST_FILES.contains(&f.path.as_str()));
+    let (test_files, mut files): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|f| emit::TEST_FILES.contains(&f.path.as_str()));
+    files.extend(emit::crates::plain_files(&api));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     t.format = start.elapsed();
     let features_toml = emit::features_toml(&api);
     let api_md = emit::reference::api_md(&api);

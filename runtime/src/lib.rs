@@ -6,7 +6,7 @@
 //! `runtime_layers` in the workspace's tests, keeps it so):
 //!
 //! 1. values: how JSON is read leniently and written (`de`, [`decode`], `tagged`, `data`,
-//!    `string_enum`, `encoded`);
+//!    `string_enum`, `encoded`), and the markers of required inputs (`inputs`);
 //! 2. settings: [`retry`] policies, the request options and what a capture records, errors, and
 //!    the [`Connector`] seam's types;
 //! 3. transport: the [`Transport`] (credentials, connection pools, URLs), OAuth2 tokens, request
@@ -25,6 +25,7 @@ mod data;
 pub mod de;
 pub mod decode;
 mod encoded;
+mod inputs;
 mod string_enum;
 #[doc(hidden)]
 pub mod tagged;
@@ -57,6 +58,7 @@ pub use data::Data;
 pub use decode::{Correction, CorrectionKind, DecodeMode, Decoded};
 pub use encoded::Base64;
 pub use error::{ApiError, ApiErrorDetail, DecodeError, Error, Result};
+pub use inputs::{IsSet, Missing, Ready, Set};
 pub use multipart::{FilePart, MultipartForm};
 pub use options::{RequestOptions, ResponseCapture, ResponseMeta};
 pub use pagination::{NextPage, PageMeta, PageSpec, PageStyle, Paginator};

@@ -83,6 +83,27 @@ impl ScratchWorkspace {
         // The library's docs include its API reference.
         fs::write(dir.join(generator::emit::reference::FILE), &generated.api_md).unwrap();
         let package = lib_prefix.replace('_', "-");
+        // Each member's crates of types get names of their own (a workspace holds one package
+        // of a name and version); the code names them by their dependency's key, as before.
+        let renamed = |krate: &str| format!("{package}-{name}-{krate}");
+        let mut deps = deps;
+        for krate in generator::ir::crates::all() {
+            let key = format!("{krate} = {{ version");
+            assert!(deps.contains(&key), "the client's manifest depends on {krate}");
+            deps = deps.replace(&key, &format!("{krate} = {{ package = \"{}\", version", renamed(krate)));
+            let path =
+                dir.join(generator::GENERATED_DIR).join(generator::emit::crates::DIR).join(krate).join("Cargo.toml");
+            let core = generator::ir::crates::CORE;
+            let manifest = fs::read_to_string(&path)
+                .unwrap()
+                .replace(&format!("name = \"{krate}\""), &format!("name = \"{}\"", renamed(krate)))
+                .replace(
+                    &format!("{core} = {{ version"),
+                    &format!("{core} = {{ package = \"{}\", version", renamed(core)),
+                )
+                .replace(&format!("path = \"{}\"", generator::emit::crates::RUNTIME_PATH), &runtime);
+            fs::write(&path, manifest).unwrap();
+        }
         fs::write(
             dir.join("Cargo.toml"),
             format!(

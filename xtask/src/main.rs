@@ -486,19 +486,28 @@ fn test(args: &[String]) -> Result<(), String> {
     let run = |what: &str, args: &[&str]| cargo(what, &[], args);
     codegen(&["--check".to_string(), "--strict".to_string()])?;
     run("formatting", &["fmt", "--all", "--check"])?;
-    run(
-        "generated client lints",
-        &["clippy", "--package", CLIENT, "--all-targets", "--features", TEST_FEATURES, "--", "-D", "warnings"],
-    )?;
+    // The client and its crates of types, as one build: the types' features are the client's.
+    let mut lints = vec!["clippy", "--package", CLIENT];
+    for krate in generator::ir::crates::all() {
+        lints.extend(["--package", krate]);
+    }
+    let features = TEST_FEATURES.split(',').map(|f| format!("{CLIENT}/{f}")).collect::<Vec<_>>().join(",");
+    lints.extend(["--all-targets", "--features", &features, "--", "-D", "warnings"]);
+    run("generated client lints", &lints)?;
     // The feature gating: the client builds, warning-free, with no resource and with a few alone
     // (each of these is a small build; a type a feature forgot would not compile here).
     for features in GATING_CHECKS {
-        let mut args = vec!["clippy", "--package", CLIENT, "--lib"];
+        let mut args = vec!["clippy", "--package", CLIENT];
+        for krate in generator::ir::crates::all() {
+            args.extend(["--package", krate]);
+        }
+        args.push("--lib");
+        let qualified = format!("{CLIENT}/{features}");
         match features {
             "default" => {}
             // The runtime too: the one build of it without the WebSocket sessions.
             "" => args.extend(["--package", RUNTIME, "--no-default-features"]),
-            some => args.extend(["--no-default-features", "--features", some]),
+            _ => args.extend(["--no-default-features", "--features", &qualified]),
         }
         args.extend(["--", "-D", "warnings"]);
         let what = if features.is_empty() {
@@ -527,11 +536,13 @@ fn test(args: &[String]) -> Result<(), String> {
         ],
     )?;
     // Rustdoc warnings (broken links, bare URLs in spec prose) fail the run too.
-    cargo(
-        "generated client docs",
-        &[("RUSTDOCFLAGS", "-D warnings")],
-        &["doc", "--package", CLIENT, "--package", RUNTIME, "--no-deps", "--features", DOC_FEATURES],
-    )?;
+    let mut docs = vec!["doc", "--package", CLIENT, "--package", RUNTIME];
+    for krate in generator::ir::crates::all() {
+        docs.extend(["--package", krate]);
+    }
+    let features = DOC_FEATURES.split(',').map(|f| format!("{CLIENT}/{f}")).collect::<Vec<_>>().join(",");
+    docs.extend(["--no-deps", "--features", &features]);
+    cargo("generated client docs", &[("RUSTDOCFLAGS", "-D warnings")], &docs)?;
     // The conformance tests run with the others, in the same build: a build of the test alone
     // (`-p telnyx-sdk`) unifies features differently and would compile everything again.
     let servers = Servers::start(&pin::spec_path(&workspace_root())?)?;

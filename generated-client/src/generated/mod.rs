@@ -2,9 +2,9 @@
 // run `cargo xtask codegen` instead.
 
 //! Code generated from the Telnyx OpenAPI spec.
-pub mod required;
 pub mod resources;
 pub mod types;
+pub use telnyx_types::required;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 /// The server URL the spec names; the client's default base URL.

@@ -2,6 +2,7 @@
 //! component schema under `types/`, one per top-level resource under `resources/`.
 
 mod conformance;
+pub mod crates;
 mod docs;
 pub(crate) mod ops;
 mod paging;
@@ -184,36 +185,22 @@ pub fn emit<'a>(
     for (id, def) in api.types.iter().enumerate() {
         by_module.entry(&def.module).or_default().push(id);
     }
-    let mut type_files = Vec::new();
-    for (module, ids) in &by_module {
-        let Module::Types(file) = module else { continue };
-        // Every type of a file needs the same features (see `ir::features`).
-        type_files.push((file.clone(), api.features.of_type[ids[0]].clone()));
-        let (module, ids) = (*module, ids.clone());
-        out.push((
-            format!("types/{file}.rs"),
-            Box::new(move || {
-                let ctx = Ctx { api, module, structs };
-                let defs = ids.iter().map(|&id| types::type_def(&api.types[id], &ctx));
-                quote!(#(#defs)*)
-            }),
-        ));
+    for (krate, files) in crates::files_by_crate(api) {
+        for (file, _) in &files {
+            let (module, ids) = by_module.get_key_value(&Module::Types(file.clone())).expect("a planned file");
+            let (module, ids): (&'a Module, Vec<usize>) = (*module, ids.clone());
+            out.push((
+                crates::source(krate, &format!("types/{file}.rs")),
+                Box::new(move || {
+                    let ctx = Ctx { api, module, structs };
+                    let defs = ids.iter().map(|&id| types::type_def(&api.types[id], &ctx));
+                    quote!(#(#defs)*)
+                }),
+            ));
+        }
+        out.push((crates::source(krate, "types.rs"), crates::types_rs(krate, files)));
     }
-    out.push((
-        "types/mod.rs".into(),
-        Box::new(move || {
-            let items = type_files.iter().map(|(file, features)| {
-                let file = ident(file);
-                let pred = cfg_any(features);
-                quote!(#[cfg(#pred)] mod #file; #[cfg(#pred)] pub use #file::*;)
-            });
-            quote! {
-                //! Types of the Telnyx API: one module per schema, all re-exported here. Each
-                //! compiles when a feature that uses it is on.
-                #(#items)*
-            }
-        }),
-    ));
+    out.push(("types.rs".into(), Box::new(crates::client_types_mod)));
 
     // resources/
     let mut tops: BTreeMap<&'a str, BTreeMap<Vec<String>, ResourceNode<'a>>> = BTreeMap::new();
@@ -316,7 +303,7 @@ pub fn emit<'a>(
 
     out.push(("webhooks.rs".into(), Box::new(move || webhooks::event_enum(api, structs))));
 
-    out.push(("required.rs".into(), Box::new(move || required_markers(api))));
+    out.push((crates::source(crate::ir::crates::CORE, "required.rs"), Box::new(move || required_markers(api))));
 
     let base_url = &api.base_url;
     let title = &api.title;
@@ -327,9 +314,9 @@ pub fn emit<'a>(
             let hooks = crate::ir::features::WEBHOOKS;
             quote! {
                 //! Code generated from the Telnyx OpenAPI spec.
-                pub mod required;
                 pub mod resources;
                 pub mod types;
+                pub use telnyx_types::required;
                 #[cfg(feature = #hooks)]
                 pub mod webhooks;
 
@@ -411,7 +398,7 @@ fn required_markers(api: &Api) -> TokenStream {
     quote! {
         //! One marker type per name of a required input. In the type of a call, or of a builder,
         //! `Missing<to>` stands for the input `to`, not set yet: a call is a future, and a builder
-        //! builds, once none is left (see [`crate::inputs`]).
+        //! builds, once none is left (see `telnyx::inputs`).
         #![allow(non_camel_case_types)]
         #(#markers)*
     }
@@ -439,11 +426,14 @@ pub fn features_toml(api: &Api) -> String {
     let mut out = format!("{FEATURES_BEGIN}\n[features]\n");
     out.push_str(&list("default", features::default_features(&api.features)));
     out.push_str(&list(features::FULL, features::full_features(&api.features)));
-    out.push_str(&format!("{ROUND_TRIP} = []\n"));
+    // Each feature also turns on the feature of the same name in the crates of types that have it.
+    let in_crates = crates::features_by_crate(api);
+    let quoted = |list: Vec<String>| list.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+    out.push_str(&format!("{ROUND_TRIP} = [{}]\n", quoted(crates::forwarded(ROUND_TRIP, &in_crates))));
     for f in &api.features.features {
-        let on = api.features.enables.get(f).map(Vec::as_slice).unwrap_or_default();
-        let deps: Vec<String> = on.iter().map(|c| format!("\"{c}\"")).collect();
-        out.push_str(&format!("{f} = [{}]\n", deps.join(", ")));
+        let on = api.features.enables.get(f).cloned().unwrap_or_default();
+        let deps = quoted(on.into_iter().chain(crates::forwarded(f, &in_crates)).collect());
+        out.push_str(&format!("{f} = [{deps}]\n"));
     }
     out.push_str(FEATURES_END);
     out.push('\n');

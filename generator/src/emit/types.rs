@@ -580,8 +580,9 @@ fn construct(def: &TypeDef, name: &Ident, fields: &[Field], keeps_extra: bool, c
         let opening = format!(
             "{deprecated}impl {name} {{\n    \
              /// Every required field a placeholder, every other `None`: where a builder, or\n    \
-             /// a call whose body this is, starts.\n    \
-             #[allow(dead_code)]\n    #[inline]\n    pub(crate) fn blank() -> Self {{\n"
+             /// a call whose body this is, starts. Public for the client's calls, which live in\n    \
+             /// another crate than the types.\n    \
+             #[doc(hidden)]\n    #[inline]\n    pub fn blank() -> Self {{\n"
         );
         placeholder_impl(opening, name, fields, keeps_extra, ctx)
     });

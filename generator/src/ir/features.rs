@@ -197,10 +197,14 @@ pub fn plan(api: &Api) -> Result<FeaturePlan, String> {
         }
     }
     let mut features: BTreeSet<String> = roots.into_keys().collect();
-    for set in &mut of_type {
-        if set.is_empty() {
-            set.insert(EXTRA_TYPES.to_string());
-            features.insert(EXTRA_TYPES.to_string());
+    // The types nothing needs are `extra_types`'s, and so is every type they name: with
+    // `extra_types` alone they compile, and a type needs at least the features of the types
+    // that name it (which `ir::crates` relies on).
+    let unused: Vec<TypeId> = (0..of_type.len()).filter(|&id| of_type[id].is_empty()).collect();
+    if !unused.is_empty() {
+        features.insert(EXTRA_TYPES.to_string());
+        for id in closure(api, unused, &files) {
+            of_type[id].insert(EXTRA_TYPES.to_string());
         }
     }
     let mut enables: BTreeMap<String, Vec<String>> = BTreeMap::new();

@@ -6,6 +6,7 @@
 
 pub mod build;
 pub mod calls;
+pub mod crates;
 pub mod directions;
 pub mod features;
 pub mod idempotency;

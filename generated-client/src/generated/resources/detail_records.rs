@@ -305,10 +305,11 @@ pub struct DetailRecordsListFilter {
 }
 impl DetailRecordsListFilter {
     /// Every required field a placeholder, every other `None`: where a builder, or
-    /// a call whose body this is, starts.
-    #[allow(dead_code)]
+    /// a call whose body this is, starts. Public for the client's calls, which live in
+    /// another crate than the types.
+    #[doc(hidden)]
     #[inline]
-    pub(crate) fn blank() -> Self {
+    pub fn blank() -> Self {
         DetailRecordsListFilter {
             date_range: None,
             record_type: DetailRecordsListFilterRecordType::Unknown(String::new()),

@@ -1299,10 +1299,11 @@ pub struct MessagesSendWithAlphanumericSenderBody {
 }
 impl MessagesSendWithAlphanumericSenderBody {
     /// Every required field a placeholder, every other `None`: where a builder, or
-    /// a call whose body this is, starts.
-    #[allow(dead_code)]
+    /// a call whose body this is, starts. Public for the client's calls, which live in
+    /// another crate than the types.
+    #[doc(hidden)]
     #[inline]
-    pub(crate) fn blank() -> Self {
+    pub fn blank() -> Self {
         MessagesSendWithAlphanumericSenderBody {
             from: String::new(),
             messaging_profile_id: String::new(),

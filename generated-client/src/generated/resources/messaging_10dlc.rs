@@ -3330,10 +3330,11 @@ pub struct Messaging10dlcCampaignSubmitAppealBody {
 }
 impl Messaging10dlcCampaignSubmitAppealBody {
     /// Every required field a placeholder, every other `None`: where a builder, or
-    /// a call whose body this is, starts.
-    #[allow(dead_code)]
+    /// a call whose body this is, starts. Public for the client's calls, which live in
+    /// another crate than the types.
+    #[doc(hidden)]
     #[inline]
-    pub(crate) fn blank() -> Self {
+    pub fn blank() -> Self {
         Messaging10dlcCampaignSubmitAppealBody {
             appeal_reason: String::new(),
         }

@@ -1960,10 +1960,11 @@ pub struct PortoutsSupportingDocumentsCreateBodyDocumentsItem {
 }
 impl PortoutsSupportingDocumentsCreateBodyDocumentsItem {
     /// Every required field a placeholder, every other `None`: where a builder, or
-    /// a call whose body this is, starts.
-    #[allow(dead_code)]
+    /// a call whose body this is, starts. Public for the client's calls, which live in
+    /// another crate than the types.
+    #[doc(hidden)]
     #[inline]
-    pub(crate) fn blank() -> Self {
+    pub fn blank() -> Self {
         PortoutsSupportingDocumentsCreateBodyDocumentsItem {
             document_id: String::new(),
             r#type: PortoutsSupportingDocumentsCreateBodyDocumentsItemType::Unknown(String::new()),
@@ -2141,10 +2142,11 @@ pub struct PortoutsUpdateStatusBody {
 }
 impl PortoutsUpdateStatusBody {
     /// Every required field a placeholder, every other `None`: where a builder, or
-    /// a call whose body this is, starts.
-    #[allow(dead_code)]
+    /// a call whose body this is, starts. Public for the client's calls, which live in
+    /// another crate than the types.
+    #[doc(hidden)]
     #[inline]
-    pub(crate) fn blank() -> Self {
+    pub fn blank() -> Self {
         PortoutsUpdateStatusBody {
             host_messaging: None,
             reason: String::new(),

@@ -956,10 +956,11 @@ pub struct SimCardGroupsActionsSetPrivateWirelessGatewayBody {
 }
 impl SimCardGroupsActionsSetPrivateWirelessGatewayBody {
     /// Every required field a placeholder, every other `None`: where a builder, or
-    /// a call whose body this is, starts.
-    #[allow(dead_code)]
+    /// a call whose body this is, starts. Public for the client's calls, which live in
+    /// another crate than the types.
+    #[doc(hidden)]
     #[inline]
-    pub(crate) fn blank() -> Self {
+    pub fn blank() -> Self {
         SimCardGroupsActionsSetPrivateWirelessGatewayBody {
             private_wireless_gateway_id: String::new(),
         }
@@ -1011,10 +1012,11 @@ pub struct SimCardGroupsActionsSetWirelessBlocklistBody {
 }
 impl SimCardGroupsActionsSetWirelessBlocklistBody {
     /// Every required field a placeholder, every other `None`: where a builder, or
-    /// a call whose body this is, starts.
-    #[allow(dead_code)]
+    /// a call whose body this is, starts. Public for the client's calls, which live in
+    /// another crate than the types.
+    #[doc(hidden)]
     #[inline]
-    pub(crate) fn blank() -> Self {
+    pub fn blank() -> Self {
         SimCardGroupsActionsSetWirelessBlocklistBody {
             wireless_blocklist_id: String::new(),
         }

@@ -1309,10 +1309,11 @@ pub struct SimCardsActionsBulkDisableVoiceBody {
 }
 impl SimCardsActionsBulkDisableVoiceBody {
     /// Every required field a placeholder, every other `None`: where a builder, or
-    /// a call whose body this is, starts.
-    #[allow(dead_code)]
+    /// a call whose body this is, starts. Public for the client's calls, which live in
+    /// another crate than the types.
+    #[doc(hidden)]
     #[inline]
-    pub(crate) fn blank() -> Self {
+    pub fn blank() -> Self {
         SimCardsActionsBulkDisableVoiceBody {
             sim_card_group_id: String::new(),
         }
@@ -1363,10 +1364,11 @@ pub struct SimCardsActionsBulkEnableVoiceBody {
 }
 impl SimCardsActionsBulkEnableVoiceBody {
     /// Every required field a placeholder, every other `None`: where a builder, or
-    /// a call whose body this is, starts.
-    #[allow(dead_code)]
+    /// a call whose body this is, starts. Public for the client's calls, which live in
+    /// another crate than the types.
+    #[doc(hidden)]
     #[inline]
-    pub(crate) fn blank() -> Self {
+    pub fn blank() -> Self {
         SimCardsActionsBulkEnableVoiceBody {
             sim_card_group_id: String::new(),
         }
@@ -1417,10 +1419,11 @@ pub struct SimCardsActionsBulkSetPublicIpsBody {
 }
 impl SimCardsActionsBulkSetPublicIpsBody {
     /// Every required field a placeholder, every other `None`: where a builder, or
-    /// a call whose body this is, starts.
-    #[allow(dead_code)]
+    /// a call whose body this is, starts. Public for the client's calls, which live in
+    /// another crate than the types.
+    #[doc(hidden)]
     #[inline]
-    pub(crate) fn blank() -> Self {
+    pub fn blank() -> Self {
         SimCardsActionsBulkSetPublicIpsBody {
             sim_card_ids: Vec::new(),
         }

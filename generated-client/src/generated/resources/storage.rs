@@ -1839,10 +1839,11 @@ pub struct StorageBucketsUsageGetApiUsageFilter {
 }
 impl StorageBucketsUsageGetApiUsageFilter {
     /// Every required field a placeholder, every other `None`: where a builder, or
-    /// a call whose body this is, starts.
-    #[allow(dead_code)]
+    /// a call whose body this is, starts. Public for the client's calls, which live in
+    /// another crate than the types.
+    #[doc(hidden)]
     #[inline]
-    pub(crate) fn blank() -> Self {
+    pub fn blank() -> Self {
         StorageBucketsUsageGetApiUsageFilter {
             end_time: String::new(),
             start_time: String::new(),

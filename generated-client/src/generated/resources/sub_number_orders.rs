@@ -441,10 +441,11 @@ pub struct SubNumberOrdersUpdateRequirementGroupBody {
 }
 impl SubNumberOrdersUpdateRequirementGroupBody {
     /// Every required field a placeholder, every other `None`: where a builder, or
-    /// a call whose body this is, starts.
-    #[allow(dead_code)]
+    /// a call whose body this is, starts. Public for the client's calls, which live in
+    /// another crate than the types.
+    #[doc(hidden)]
     #[inline]
-    pub(crate) fn blank() -> Self {
+    pub fn blank() -> Self {
         SubNumberOrdersUpdateRequirementGroupBody {
             requirement_group_id: String::new(),
         }

@@ -404,10 +404,11 @@ pub struct VerifiedNumbersCreateBody {
 }
 impl VerifiedNumbersCreateBody {
     /// Every required field a placeholder, every other `None`: where a builder, or
-    /// a call whose body this is, starts.
-    #[allow(dead_code)]
+    /// a call whose body this is, starts. Public for the client's calls, which live in
+    /// another crate than the types.
+    #[doc(hidden)]
     #[inline]
-    pub(crate) fn blank() -> Self {
+    pub fn blank() -> Self {
         VerifiedNumbersCreateBody {
             extension: None,
             phone_number: String::new(),
@@ -467,10 +468,11 @@ pub struct VerifiedNumbersActionsSubmitVerificationCodeBody {
 }
 impl VerifiedNumbersActionsSubmitVerificationCodeBody {
     /// Every required field a placeholder, every other `None`: where a builder, or
-    /// a call whose body this is, starts.
-    #[allow(dead_code)]
+    /// a call whose body this is, starts. Public for the client's calls, which live in
+    /// another crate than the types.
+    #[doc(hidden)]
     #[inline]
-    pub(crate) fn blank() -> Self {
+    pub fn blank() -> Self {
         VerifiedNumbersActionsSubmitVerificationCodeBody {
             verification_code: String::new(),
         }
