@@ -169,6 +169,41 @@ fn each_feature_enables_every_type_its_operations_reach() {
     let manifest_path = root().join("generated-client/Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path).unwrap();
     assert_eq!(generated.manifest(&manifest_path, &manifest).unwrap(), manifest, "run `cargo xtask codegen`");
+
+    // The types' crates: each type's crate holds only its features' groups (or it is the
+    // core), and a type names only types of its own crate or of the core.
+    use generator::ir::crates;
+    for def in api.types.iter().filter(|d| matches!(d.module, Module::Types(_))) {
+        let own = crates::of_type(&plan.of_type[def.id]);
+        let mut named = std::collections::BTreeSet::new();
+        def.kind.each_ty(&mut |t: &generator::ir::Ty| reach(api, t, &mut named));
+        for id in named.into_iter().filter(|&id| matches!(api.types[id].module, Module::Types(_))) {
+            let theirs = crates::of_type(&plan.of_type[id]);
+            assert!(
+                theirs == own || theirs == crates::CORE,
+                "{} (in {own}) names {} (in {theirs})",
+                def.name,
+                api.types[id].name
+            );
+        }
+    }
+}
+
+/// The client depends on every crate of types, at the client's version (they are published
+/// with it), by the path the generator writes them to.
+#[test]
+fn the_client_depends_on_every_crate_of_types_at_its_version() {
+    let manifest = std::fs::read_to_string(root().join("generated-client/Cargo.toml")).unwrap();
+    let version = manifest.split("\nversion = \"").nth(1).and_then(|r| r.split('"').next()).expect("a version");
+    assert_eq!(version, generator::emit::crates::VERSION, "the crates of types are the client's version");
+    for krate in generator::ir::crates::all() {
+        let dir = format!("{}/{}/{krate}", generator::GENERATED_DIR, generator::emit::crates::DIR);
+        let line = format!("{krate} = {{ version = \"{version}\", path = \"{dir}\" }}");
+        assert!(manifest.contains(&line), "the client's manifest lacks `{line}`");
+    }
+    // Every build compiles all five (empty but for the features that are on).
+    let calls = client_crates(&["calls"]);
+    assert!(generator::ir::crates::all().all(|k| calls.contains(k)), "{calls:?}");
 }
 
 /// The crates a build of the client compiles (normal dependencies), by `cargo tree`.

@@ -40,12 +40,30 @@ pub fn files_by_crate(api: &Api) -> BTreeMap<&'static str, Vec<(String, Vec<Stri
     out
 }
 
+/// The resources that have types of their own (the inline parameters and bodies of their
+/// operations, in `Module::Resource`), by the crate of their feature (every crate, even one
+/// with none). The client's module of the resource re-exports them.
+pub fn resources_by_crate(api: &Api) -> BTreeMap<&'static str, BTreeSet<String>> {
+    let mut out: BTreeMap<&'static str, BTreeSet<String>> = crates::all().map(|c| (c, BTreeSet::new())).collect();
+    for def in &api.types {
+        if let Module::Resource(file) = &def.module {
+            // Only the resource's own feature needs them (`ir::features` checks it).
+            out.get_mut(crates::of_feature(file)).expect("a known crate").insert(file.clone());
+        }
+    }
+    out
+}
+
 /// Each crate's own features: those that need one of its types.
 pub fn features_by_crate(api: &Api) -> BTreeMap<&'static str, BTreeSet<String>> {
-    files_by_crate(api)
+    let mut out: BTreeMap<&'static str, BTreeSet<String>> = files_by_crate(api)
         .into_iter()
         .map(|(krate, files)| (krate, files.into_iter().flat_map(|(_, f)| f).collect()))
-        .collect()
+        .collect();
+    for (krate, resources) in resources_by_crate(api) {
+        out.get_mut(krate).expect("a known crate").extend(resources);
+    }
+    out
 }
 
 /// The path of a file of `krate`'s sources, relative to the generated folder.
@@ -97,6 +115,10 @@ pub fn lib_rs(krate: &str) -> String {
          #[rustfmt::skip]\n\
          #[allow(deprecated, clippy::type_complexity)]\n\
          pub mod types;\n\n\
+         // The types of single resources, re-exported by the client's modules of the resources.\n\
+         #[rustfmt::skip]\n\
+         #[allow(deprecated, clippy::type_complexity)]\n\
+         pub mod resources;\n\n\
          /// The builder of this crate's structs (`X::builder()`): each crate of types has its\n\
          /// own, because the generated code gives it a method per field.\n\
          pub mod inputs {\n    telnyx_runtime::builder!();\n}\n\
@@ -118,14 +140,30 @@ pub fn types_rs(krate: &str, files: Vec<(String, Vec<String>)>) -> Emitter<'stat
         let below: TokenStream = match core {
             true => quote!(),
             false => quote! {
-                // The types of `telnyx-types`, which this crate's types name as theirs.
+                // The types of `telnyx-types`, which this crate's types name as theirs (and its
+                // resources' types as `crate::types::X`).
                 #[allow(unused_imports)]
-                use telnyx_types::types::*;
+                pub(crate) use telnyx_types::types::*;
             },
         };
         quote! {
             //! One module per schema, all re-exported here.
             #below
+            #(#items)*
+        }
+    })
+}
+
+/// The crate's `resources.rs`: a module per resource whose types it holds.
+pub fn resources_rs(resources: BTreeSet<String>) -> Emitter<'static> {
+    Box::new(move || {
+        let items = resources.iter().map(|r| {
+            let (module, feature) = (ident(r), cfg_any(std::slice::from_ref(r)));
+            quote!(#[cfg(#feature)] pub mod #module;)
+        });
+        quote! {
+            //! The types of single resources (their operations' inline parameters and bodies),
+            //! one module per resource, as `telnyx::resources::<resource>` re-exports them.
             #(#items)*
         }
     })

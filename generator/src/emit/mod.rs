@@ -200,6 +200,21 @@ pub fn emit<'a>(
         }
         out.push((crates::source(krate, "types.rs"), crates::types_rs(krate, files)));
     }
+    for (krate, resources) in crates::resources_by_crate(api) {
+        for top in &resources {
+            let (module, ids) = by_module.get_key_value(&Module::Resource(top.clone())).expect("a resource's types");
+            let (module, ids): (&'a Module, Vec<usize>) = (*module, ids.clone());
+            out.push((
+                crates::source(krate, &format!("resources/{top}.rs")),
+                Box::new(move || {
+                    let ctx = Ctx { api, module, structs };
+                    let defs = ids.iter().map(|&id| types::type_def(&api.types[id], &ctx));
+                    quote!(#(#defs)*)
+                }),
+            ));
+        }
+        out.push((crates::source(krate, "resources.rs"), crates::resources_rs(resources)));
+    }
     out.push(("types.rs".into(), Box::new(crates::client_types_mod)));
 
     // resources/
@@ -217,7 +232,7 @@ pub fn emit<'a>(
     }
     let top_names: Vec<String> = tops.keys().map(|t| t.to_string()).collect();
     for (top, nodes) in tops {
-        let ids = by_module.get(&Module::Resource(top.to_string())).cloned().unwrap_or_default();
+        let has_types = by_module.contains_key(&Module::Resource(top.to_string()));
         out.push((
             format!("resources/{top}.rs"),
             Box::new(move || {
@@ -230,7 +245,12 @@ pub fn emit<'a>(
                         items.push(ops::params_struct(op, &ctx));
                     }
                 }
-                items.extend(ids.iter().map(|&id| types::type_def(&api.types[id], &ctx)));
+                // The resource's own types are compiled with the other types (`emit::crates`).
+                if has_types {
+                    let krate = ident(&crate::ir::crates::lib_name(crate::ir::crates::of_feature(top)));
+                    let module = ident(top);
+                    items.push(quote!(pub use #krate::resources::#module::*;));
+                }
                 quote!(#(#items)*)
             }),
         ));

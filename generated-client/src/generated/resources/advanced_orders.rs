@@ -255,4 +255,4 @@ impl<'a, T, R> crate::Call<'a, AdvancedOrdersUpdateRequirementGroupParams, T, R,
         crate::call::into_state(call)
     }
 }
-pub type AdvancedOrdersListResponse = crate::Data<Vec<crate::types::AdvancedOrder>>;
+pub use telnyx_types_a_c::resources::advanced_orders::*;

@@ -22,4 +22,4 @@ impl<'a> BalanceApi<'a> {
         crate::Call::plain(self.client.request(reqwest::Method::GET, "/balance"))
     }
 }
-pub type BalanceRetrieveResponse = crate::Data<crate::types::UserBalance>;
+pub use telnyx_types_a_c::resources::balance::*;

@@ -82,33 +82,4 @@ impl<'a, T, R, S0> crate::Call<'a, ChargesBreakdownRetrieveParams, T, R, (S0,)> 
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ChargesBreakdownRetrieveFormat {
-    /// `json`
-    Json,
-    /// `csv`
-    Csv,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ChargesBreakdownRetrieveFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Csv => "csv",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for ChargesBreakdownRetrieveFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "json" => Self::Json,
-            "csv" => Self::Csv,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(ChargesBreakdownRetrieveFormat);
+pub use telnyx_types_a_c::resources::charges_breakdown::*;

@@ -55,9 +55,4 @@ impl<'a> CountryCoverageApi<'a> {
         )
     }
 }
-pub type CountryCoverageRetrieveResponse = crate::Data<
-    std::collections::BTreeMap<String, crate::types::CountryCoverage>,
->;
-pub type CountryCoverageRetrieveCountryResponse = crate::Data<
-    crate::types::CountryCoverage,
->;
+pub use telnyx_types_a_c::resources::country_coverage::*;

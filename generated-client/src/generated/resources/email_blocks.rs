@@ -722,38 +722,4 @@ impl<'a, T, R, S0> crate::Call<'a, EmailBlocksImportsCreateParams, T, R, (S0,)> 
         crate::call::into_state(call)
     }
 }
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "round_trip", derive(serde::Serialize), serde(untagged))]
-#[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
-pub enum EmailBlocksListResponse {
-    EmailBlockListOffsetResponse(crate::types::EmailBlockListOffsetResponse),
-    EmailBlockListCursorResponse(crate::types::EmailBlockListCursorResponse),
-    /// A value that matches none of the shapes above, kept as sent.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for EmailBlocksListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::de::untagged(
-            deserializer,
-            "EmailBlocksListResponse",
-            &[
-                |v| crate::de::variant(v).map(Self::EmailBlockListOffsetResponse),
-                |v| crate::de::variant(v).map(Self::EmailBlockListCursorResponse),
-            ],
-            Self::Unknown,
-        )
-    }
-}
-impl From<crate::types::EmailBlockListOffsetResponse> for EmailBlocksListResponse {
-    fn from(value: crate::types::EmailBlockListOffsetResponse) -> Self {
-        EmailBlocksListResponse::EmailBlockListOffsetResponse(value)
-    }
-}
-impl From<crate::types::EmailBlockListCursorResponse> for EmailBlocksListResponse {
-    fn from(value: crate::types::EmailBlockListCursorResponse) -> Self {
-        EmailBlocksListResponse::EmailBlockListCursorResponse(value)
-    }
-}
+pub use telnyx_types_d_l::resources::email_blocks::*;

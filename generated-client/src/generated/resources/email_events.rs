@@ -200,46 +200,4 @@ impl<'a, T, R> crate::Call<'a, EmailEventsRetrieveStatsParams, T, R, ()> {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
-pub enum EmailEventsListEventType {
-    List(Vec<String>),
-    String(String),
-    /// A value that matches none of the shapes above, kept as sent.
-    Unknown(serde_json::Value),
-}
-#[cfg(feature = "round_trip")]
-#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
-impl<'de> serde::Deserialize<'de> for EmailEventsListEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::de::untagged(
-            deserializer,
-            "EmailEventsListEventType",
-            &[
-                |v| crate::de::variant(v).map(Self::List),
-                |v| crate::de::variant(v).map(Self::String),
-            ],
-            Self::Unknown,
-        )
-    }
-}
-impl From<String> for EmailEventsListEventType {
-    fn from(value: String) -> Self {
-        EmailEventsListEventType::String(value)
-    }
-}
-impl From<&str> for EmailEventsListEventType {
-    fn from(value: &str) -> Self {
-        EmailEventsListEventType::String(value.to_string())
-    }
-}
-impl From<Vec<String>> for EmailEventsListEventType {
-    fn from(value: Vec<String>) -> Self {
-        EmailEventsListEventType::List(value)
-    }
-}
+pub use telnyx_types_d_l::resources::email_events::*;

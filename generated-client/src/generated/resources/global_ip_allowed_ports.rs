@@ -29,6 +29,4 @@ impl<'a> GlobalIpAllowedPortsApi<'a> {
         )
     }
 }
-pub type GlobalIpAllowedPortsListResponse = crate::Data<
-    Vec<crate::types::GlobalIpAllowedPort>,
->;
+pub use telnyx_types_d_l::resources::global_ip_allowed_ports::*;

@@ -31,6 +31,4 @@ impl<'a> GlobalIpHealthCheckTypesApi<'a> {
         )
     }
 }
-pub type GlobalIpHealthCheckTypesListResponse = crate::Data<
-    Vec<crate::types::GlobalIpHealthCheckType>,
->;
+pub use telnyx_types_d_l::resources::global_ip_health_check_types::*;

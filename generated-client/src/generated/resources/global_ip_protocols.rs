@@ -24,6 +24,4 @@ impl<'a> GlobalIpProtocolsApi<'a> {
         )
     }
 }
-pub type GlobalIpProtocolsListResponse = crate::Data<
-    Vec<crate::types::GlobalIpProtocol>,
->;
+pub use telnyx_types_d_l::resources::global_ip_protocols::*;

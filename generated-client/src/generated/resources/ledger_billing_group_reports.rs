@@ -96,9 +96,4 @@ impl<'a, T, R> crate::Call<'a, LedgerBillingGroupReportsCreateParams, T, R, ()> 
         crate::call::into_state(call)
     }
 }
-pub type LedgerBillingGroupReportsCreateResponse = crate::Data<
-    crate::types::LedgerBillingGroupReport,
->;
-pub type LedgerBillingGroupReportsRetrieveResponse = crate::Data<
-    crate::types::LedgerBillingGroupReport,
->;
+pub use telnyx_types_d_l::resources::ledger_billing_group_reports::*;

@@ -117,9 +117,4 @@ impl<'a, T, R, S0, S1> crate::Call<'a, MessagingNumbersBulkUpdatesCreateParams, 
         crate::call::into_state(call)
     }
 }
-pub type MessagingNumbersBulkUpdatesCreateResponse = crate::Data<
-    crate::types::BulkMessagingSettingsUpdatePhoneNumbers,
->;
-pub type MessagingNumbersBulkUpdatesRetrieveResponse = crate::Data<
-    crate::types::BulkMessagingSettingsUpdatePhoneNumbers,
->;
+pub use telnyx_types_m_p::resources::messaging_numbers_bulk_updates::*;

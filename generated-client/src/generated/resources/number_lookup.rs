@@ -61,4 +61,4 @@ impl<'a, T, R> crate::Call<'a, NumberLookupRetrieveParams, T, R, ()> {
         self
     }
 }
-pub type NumberLookupRetrieveResponse = crate::Data<crate::types::NumberLookupRecord>;
+pub use telnyx_types_m_p::resources::number_lookup::*;

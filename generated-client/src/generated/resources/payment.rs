@@ -181,9 +181,4 @@ impl<'a, T, R> crate::Call<'a, PaymentAutoRechargePrefsUpdateParams, T, R, ()> {
         crate::call::into_state(call)
     }
 }
-pub type PaymentAutoRechargePrefsListResponse = crate::Data<
-    crate::types::AutoRechargePref,
->;
-pub type PaymentAutoRechargePrefsUpdateResponse = crate::Data<
-    crate::types::AutoRechargePref,
->;
+pub use telnyx_types_m_p::resources::payment::*;

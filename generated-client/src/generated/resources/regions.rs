@@ -24,4 +24,4 @@ impl<'a> RegionsApi<'a> {
         crate::Call::plain(self.client.request(reqwest::Method::GET, "/regions"))
     }
 }
-pub type RegionsListResponse = crate::Data<Vec<crate::types::NetappsRegion>>;
+pub use telnyx_types_q_z::resources::regions::*;

@@ -176,33 +176,4 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
         )
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SessionAnalysisRetrieveExpand {
-    /// `record`
-    Record,
-    /// `none`
-    None,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl SessionAnalysisRetrieveExpand {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Record => "record",
-            Self::None => "none",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for SessionAnalysisRetrieveExpand {
-    fn from(value: &str) -> Self {
-        match value {
-            "record" => Self::Record,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(SessionAnalysisRetrieveExpand);
+pub use telnyx_types_q_z::resources::session_analysis::*;

@@ -89,33 +89,4 @@ impl<'a, T, R, S0> crate::Call<'a, SipRegistrationStatusRetrieveParams, T, R, (S
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SipRegistrationStatusRetrieveCredentialType {
-    /// `uac_external_credential`
-    UacExternalCredential,
-    /// `telephony_credential`
-    TelephonyCredential,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl SipRegistrationStatusRetrieveCredentialType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UacExternalCredential => "uac_external_credential",
-            Self::TelephonyCredential => "telephony_credential",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for SipRegistrationStatusRetrieveCredentialType {
-    fn from(value: &str) -> Self {
-        match value {
-            "uac_external_credential" => Self::UacExternalCredential,
-            "telephony_credential" => Self::TelephonyCredential,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(SipRegistrationStatusRetrieveCredentialType);
+pub use telnyx_types_q_z::resources::sip_registration_status::*;

@@ -157,9 +157,4 @@ impl<'a, T, R> crate::Call<'a, SubNumberOrdersReportCreateParams, T, R, ()> {
         crate::call::into_state(call)
     }
 }
-pub type SubNumberOrdersReportCreateResponse = crate::Data<
-    crate::types::SubNumberOrdersReport,
->;
-pub type SubNumberOrdersReportRetrieveResponse = crate::Data<
-    crate::types::SubNumberOrdersReport,
->;
+pub use telnyx_types_q_z::resources::sub_number_orders_report::*;

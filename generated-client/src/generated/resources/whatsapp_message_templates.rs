@@ -128,9 +128,4 @@ impl<'a, T, R> crate::Call<'a, WhatsappMessageTemplatesUpdateParams, T, R, ()> {
         crate::call::into_state(call)
     }
 }
-pub type WhatsappMessageTemplatesRetrieveResponse = crate::Data<
-    crate::types::WhatsappTemplateData,
->;
-pub type WhatsappMessageTemplatesUpdateResponse = crate::Data<
-    crate::types::WhatsappTemplateData,
->;
+pub use telnyx_types_q_z::resources::whatsapp_message_templates::*;

@@ -284,18 +284,4 @@ impl<'a, T, R> crate::Call<'a, WirelessDetailRecordsReportsCreateParams, T, R, (
         crate::call::into_state(call)
     }
 }
-pub type WirelessDetailRecordsReportsListResponse = crate::Data<
-    Vec<crate::types::WdrReport>,
->;
-pub type WirelessDetailRecordsReportsCreateResponse = crate::Data<
-    crate::types::WdrReport,
->;
-pub type WirelessDetailRecordsReportsRetrieveResponse = crate::Data<
-    crate::types::WdrReport,
->;
-pub type WirelessDetailRecordsReportsDeleteResponse = crate::Data<
-    crate::types::WdrReport,
->;
-pub type WirelessRetrieveRegionsResponse = crate::Data<
-    Vec<crate::types::WirelessRegion>,
->;
+pub use telnyx_types_q_z::resources::wireless::*;

@@ -3,7 +3,7 @@
 
 //! One module per schema, all re-exported here.
 #[allow(unused_imports)]
-use telnyx_types::types::*;
+pub(crate) use telnyx_types::types::*;
 #[cfg(feature = "email_events")]
 mod account_email_event;
 #[cfg(feature = "email_events")]

@@ -21,6 +21,11 @@ use telnyx_types::required;
 #[allow(deprecated, clippy::type_complexity)]
 pub mod types;
 
+// The types of single resources, re-exported by the client's modules of the resources.
+#[rustfmt::skip]
+#[allow(deprecated, clippy::type_complexity)]
+pub mod resources;
+
 /// The builder of this crate's structs (`X::builder()`): each crate of types has its
 /// own, because the generated code gives it a method per field.
 pub mod inputs {

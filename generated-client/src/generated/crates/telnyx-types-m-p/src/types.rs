@@ -3,7 +3,7 @@
 
 //! One module per schema, all re-exported here.
 #[allow(unused_imports)]
-use telnyx_types::types::*;
+pub(crate) use telnyx_types::types::*;
 #[cfg(feature = "messaging_10dlc")]
 mod alt_business_id_type;
 #[cfg(feature = "messaging_10dlc")]
