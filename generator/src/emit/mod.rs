@@ -1,5 +1,6 @@
 //! Stage 5: turn the IR into Rust source files, formatted with prettyplease. One file per
-//! component schema under `types/`, one per top-level resource under `resources/`.
+//! component schema under `types/` of its crate of types (see [`crates`]), one per top-level
+//! resource under `resources/` (its own types in its crate of types, re-exported there).
 
 mod conformance;
 pub mod crates;

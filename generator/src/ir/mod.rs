@@ -351,9 +351,10 @@ fn is_decoded(c: &calls::Construct) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
 #[serde(tag = "in", content = "file", rename_all = "snake_case")]
 pub enum Module {
-    /// `types/<file>.rs`
+    /// `types/<file>.rs` of its crate of types (see [`crates`])
     Types(String),
-    /// `resources/<file>.rs`
+    /// The resource's own types: `resources/<file>.rs` of the crate of types of its feature,
+    /// which the client's `resources/<file>.rs` re-exports
     Resource(String),
     #[default]
     Unassigned,
