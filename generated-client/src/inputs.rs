@@ -4,7 +4,7 @@
 //! (`client.calls().dial().connection_id(..).from(..).to(..)`), so two inputs of the same type
 //! cannot be swapped by position. The required ones are tracked in the call's last type
 //! parameter, one slot each: [`Missing<name>`] until its method is called, [`Set`] after. A call
-//! is a future, and a [`Builder`] builds, only once every slot is [`Set`] ([`Ready`]); so a
+//! is a future, and a struct's builder builds, only once every slot is [`Set`] ([`Ready`]); so a
 //! required input left out is a compile error that names it:
 //!
 //! ```text
@@ -19,7 +19,6 @@
 
 pub use telnyx_runtime::{Missing, Ready, Set};
 
-// The client's own `Builder`, for the structs of its resources' modules; each crate of types
-// (`telnyx-types`, `telnyx-types-a-c`, ...) defines one of its own the same way, because the
-// generated code gives it a method per field (see `telnyx_runtime::builder!`).
-telnyx_runtime::builder!();
+// Each crate of types (`telnyx-types`, `telnyx-types-a-c`, ...) defines the builder of its own
+// structs, because the generated code gives it a method per field (see `telnyx_runtime::builder!`):
+// a struct's builder is the type its `builder()` returns.

@@ -75,7 +75,7 @@ mod generated;
 pub use call::Call;
 pub use client::{Client, ClientBuilder};
 pub use generated::{required, resources, types, API_TITLE, API_VERSION, DEFAULT_BASE_URL};
-pub use inputs::{Builder, Missing, Ready, Set};
+pub use inputs::{Missing, Ready, Set};
 
 // The runtime (`telnyx-runtime`, written by hand): its items keep their paths here.
 #[cfg(feature = "blocking")]

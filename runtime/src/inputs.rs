@@ -57,7 +57,7 @@ macro_rules! builder {
         /// slot per field not set yet). `X::builder()` makes one; each field is a method;
         /// [`Builder::build`] ends it, or pass the builder where an `X` is taken.
         ///
-        /// [`Missing`]: $crate::Missing
+        /// [`Missing`]: telnyx_runtime::Missing
         #[must_use = "a builder does nothing until it is built (or passed where its type is taken)"]
         pub struct Builder<T, S> {
             /// Set in place by the generated methods of the fields.

@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 //! Types of the Telnyx API, compiled in the crates `telnyx-types` and `telnyx-types-*`
-//! and all re-exported here. Each compiles when a feature that uses it is on.
+//! and all re-exported here. Each compiles when a feature that uses it is on (a crate
+//! none of whose features is on is empty).
 #[allow(unused_imports)]
 pub use telnyx_types::types::*;
 #[allow(unused_imports)]

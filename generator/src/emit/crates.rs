@@ -89,9 +89,9 @@ pub fn lib_rs(krate: &str) -> String {
     let mut out = String::from(HEADER);
     out.push_str(&format!(
         "//! Part of the Telnyx API client `telnyx-sdk`: {}.\n\
-         //! Use them as `telnyx::types::X`: the client re-exports the types of every crate, compiled\n\
-         //! apart so that no one rustc holds the whole API. Each type compiles when a feature that\n\
-         //! uses it is on.\n\n\
+         //! Use them as `telnyx::types::X`, a resource's own as `telnyx::resources::<resource>::X`:\n\
+         //! the client re-exports the types of every crate, compiled apart so that no one rustc holds\n\
+         //! the whole API. Each type compiles when a feature that uses it is on.\n\n\
          #![cfg_attr(docsrs, feature(doc_cfg))]\n\n",
         about(krate)
     ));
@@ -182,7 +182,9 @@ pub fn manifest(krate: &str, features: &BTreeSet<String>) -> String {
          [lib]\ntest = false\ndoctest = false\nbench = false\n\n[features]\n",
         about(krate).replace('`', "")
     ));
-    for f in SHARED_FEATURES.iter().map(|f| f.to_string()).chain(features.iter().cloned()) {
+    // As in the client: the test doubles need both serde impls of every type.
+    out.push_str(&format!("{ROUND_TRIP} = []\n{TEST_UTIL} = [\"{ROUND_TRIP}\"]\n"));
+    for f in features {
         out.push_str(&format!("{f} = []\n"));
     }
     out.push_str(&format!(
@@ -212,8 +214,8 @@ pub fn client_types_mod() -> TokenStream {
     let crates = crates::all().map(|c| ident(&crates::lib_name(c)));
     quote! {
         //! Types of the Telnyx API, compiled in the crates `telnyx-types` and `telnyx-types-*`
-        //! and all re-exported here. Each compiles when a feature that uses it is on.
-        // A crate none of whose features is on is empty.
+        //! and all re-exported here. Each compiles when a feature that uses it is on (a crate
+        //! none of whose features is on is empty).
         #( #[allow(unused_imports)] pub use #crates::types::*; )*
     }
 }

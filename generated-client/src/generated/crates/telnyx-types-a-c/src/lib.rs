@@ -2,9 +2,9 @@
 // run `cargo xtask codegen` instead.
 
 //! Part of the Telnyx API client `telnyx-sdk`: the types of the resources from `a` to `c`.
-//! Use them as `telnyx::types::X`: the client re-exports the types of every crate, compiled
-//! apart so that no one rustc holds the whole API. Each type compiles when a feature that
-//! uses it is on.
+//! Use them as `telnyx::types::X`, a resource's own as `telnyx::resources::<resource>::X`:
+//! the client re-exports the types of every crate, compiled apart so that no one rustc holds
+//! the whole API. Each type compiles when a feature that uses it is on.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
