@@ -186,33 +186,26 @@ pub fn emit<'a>(
     for (id, def) in api.types.iter().enumerate() {
         by_module.entry(&def.module).or_default().push(id);
     }
+    // A file of a crate of types: the types of one module, emitted where that module is.
+    let type_file = |module: Module, path: String| -> (String, Emitter<'a>) {
+        let (module, ids) = by_module.get_key_value(&module).expect("a planned module");
+        let (module, ids): (&'a Module, Vec<usize>) = (*module, ids.clone());
+        let emitter: Emitter<'a> = Box::new(move || {
+            let ctx = Ctx { api, module, structs };
+            let defs = ids.iter().map(|&id| types::type_def(&api.types[id], &ctx));
+            quote!(#(#defs)*)
+        });
+        (path, emitter)
+    };
     for (krate, files) in crates::files_by_crate(api) {
         for (file, _) in &files {
-            let (module, ids) = by_module.get_key_value(&Module::Types(file.clone())).expect("a planned file");
-            let (module, ids): (&'a Module, Vec<usize>) = (*module, ids.clone());
-            out.push((
-                crates::source(krate, &format!("types/{file}.rs")),
-                Box::new(move || {
-                    let ctx = Ctx { api, module, structs };
-                    let defs = ids.iter().map(|&id| types::type_def(&api.types[id], &ctx));
-                    quote!(#(#defs)*)
-                }),
-            ));
+            out.push(type_file(Module::Types(file.clone()), crates::source(krate, &format!("types/{file}.rs"))));
         }
         out.push((crates::source(krate, "types.rs"), crates::types_rs(krate, files)));
     }
     for (krate, resources) in crates::resources_by_crate(api) {
         for top in &resources {
-            let (module, ids) = by_module.get_key_value(&Module::Resource(top.clone())).expect("a resource's types");
-            let (module, ids): (&'a Module, Vec<usize>) = (*module, ids.clone());
-            out.push((
-                crates::source(krate, &format!("resources/{top}.rs")),
-                Box::new(move || {
-                    let ctx = Ctx { api, module, structs };
-                    let defs = ids.iter().map(|&id| types::type_def(&api.types[id], &ctx));
-                    quote!(#(#defs)*)
-                }),
-            ));
+            out.push(type_file(Module::Resource(top.clone()), crates::source(krate, &format!("resources/{top}.rs"))));
         }
         out.push((crates::source(krate, "resources.rs"), crates::resources_rs(resources)));
     }
