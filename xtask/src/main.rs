@@ -479,6 +479,22 @@ const TEST_FEATURES: &str = "full,round_trip,axum,blocking,test-util";
 /// The features the docs are built with: every resource, and the features for building an app.
 const DOC_FEATURES: &str = "full,axum,blocking,test-util";
 
+/// `--package` for the client and for each of its crates of types, which build with it as one
+/// (their features are the client's).
+fn client_packages() -> Vec<&'static str> {
+    let mut out = vec!["--package", CLIENT];
+    for krate in generator::ir::crates::all() {
+        out.extend(["--package", krate]);
+    }
+    out
+}
+
+/// A list of the client's features (`a,b`) as cargo takes it where several packages build:
+/// each named as the client's (`telnyx-sdk/a,telnyx-sdk/b`).
+fn client_features(list: &str) -> String {
+    list.split(',').map(|f| format!("{CLIENT}/{f}")).collect::<Vec<_>>().join(",")
+}
+
 fn test(args: &[String]) -> Result<(), String> {
     if !args.is_empty() {
         return Err(format!("`test` takes no arguments\n{USAGE}"));
@@ -487,22 +503,16 @@ fn test(args: &[String]) -> Result<(), String> {
     codegen(&["--check".to_string(), "--strict".to_string()])?;
     run("formatting", &["fmt", "--all", "--check"])?;
     // The client and its crates of types, as one build: the types' features are the client's.
-    let mut lints = vec!["clippy", "--package", CLIENT];
-    for krate in generator::ir::crates::all() {
-        lints.extend(["--package", krate]);
-    }
-    let features = TEST_FEATURES.split(',').map(|f| format!("{CLIENT}/{f}")).collect::<Vec<_>>().join(",");
-    lints.extend(["--all-targets", "--features", &features, "--", "-D", "warnings"]);
+    let features = client_features(TEST_FEATURES);
+    let lints =
+        [&["clippy"][..], &client_packages(), &["--all-targets", "--features", &features, "--", "-D", "warnings"]]
+            .concat();
     run("generated client lints", &lints)?;
     // The feature gating: the client builds, warning-free, with no resource and with a few alone
     // (each of these is a small build; a type a feature forgot would not compile here).
     for features in GATING_CHECKS {
-        let mut args = vec!["clippy", "--package", CLIENT];
-        for krate in generator::ir::crates::all() {
-            args.extend(["--package", krate]);
-        }
-        args.push("--lib");
-        let qualified = format!("{CLIENT}/{features}");
+        let mut args = [&["clippy"][..], &client_packages(), &["--lib"]].concat();
+        let qualified = client_features(features);
         match features {
             "default" => {}
             // The runtime too: the one build of it without the WebSocket sessions.
@@ -536,17 +546,14 @@ fn test(args: &[String]) -> Result<(), String> {
         ],
     )?;
     // Rustdoc warnings (broken links, bare URLs in spec prose) fail the run too.
-    let mut docs = vec!["doc", "--package", CLIENT, "--package", RUNTIME];
-    for krate in generator::ir::crates::all() {
-        docs.extend(["--package", krate]);
-    }
-    let features = DOC_FEATURES.split(',').map(|f| format!("{CLIENT}/{f}")).collect::<Vec<_>>().join(",");
-    docs.extend(["--no-deps", "--features", &features]);
+    let features = client_features(DOC_FEATURES);
+    let docs =
+        [&["doc", "--package", RUNTIME][..], &client_packages(), &["--no-deps", "--features", &features]].concat();
     cargo("generated client docs", &[("RUSTDOCFLAGS", "-D warnings")], &docs)?;
     // The conformance tests run with the others, in the same build: a build of the test alone
     // (`-p telnyx-sdk`) unifies features differently and would compile everything again.
     let servers = Servers::start(&pin::spec_path(&workspace_root())?)?;
-    let features = TEST_FEATURES.split(',').map(|f| format!("{CLIENT}/{f}")).collect::<Vec<_>>().join(",");
+    let features = client_features(TEST_FEATURES);
     let result =
         cargo("tests", &servers.env(), &["test", "--workspace", "--features", &features, "--", "--include-ignored"]);
     drop(servers);
