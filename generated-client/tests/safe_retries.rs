@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use telnyx::{Client, Error, NotRetried, RequestOptions, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -97,28 +97,21 @@ struct FaultServer {
 impl FaultServer {
     async fn start(kind: Kind, fault: Fault) -> FaultServer {
         let seen = Arc::new(Mutex::new(Seen::default()));
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
+        // Bound but not listening: connections are refused, and the port stays ours, so no other
+        // case's server (nor a client's own end) can take it while this one waits. Without
+        // `SO_REUSEADDR`, so that binding port 0 elsewhere never picks it.
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = socket.local_addr().unwrap();
         if fault == Fault::Refused {
-            // Closed now, listening again before the client's first retry (backoff >= 375 ms).
-            drop(listener);
+            // Listening before the client's first retry (backoff >= 375 ms).
             let seen = seen.clone();
             tokio::spawn(async move {
                 tokio::time::sleep(Duration::from_millis(100)).await;
-                // A connection of another test may hold the port as its own end for a while.
-                let mut tries = 0;
-                let listener = loop {
-                    match TcpListener::bind(addr).await {
-                        Ok(listener) => break listener,
-                        Err(e) if tries == 100 => panic!("the port is not free again: {e}"),
-                        Err(_) => tries += 1,
-                    }
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                };
-                serve(listener, kind, fault, seen).await;
+                serve(socket.listen(1024).unwrap(), kind, fault, seen).await;
             });
         } else {
-            tokio::spawn(serve(listener, kind, fault, seen.clone()));
+            tokio::spawn(serve(socket.listen(1024).unwrap(), kind, fault, seen.clone()));
         }
         FaultServer { addr, seen }
     }
