@@ -10,6 +10,16 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
+/// Cargo's target folder: `CARGO_TARGET_DIR` when it is set (a relative one is taken from the
+/// repository root), else `target/`. The scratch workspaces build there, so they reuse the
+/// dependencies the tests themselves were built with.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root().join(dir),
+        _ => root().join("target"),
+    }
+}
+
 /// The pinned spec where codegen finds it: `TELNYX_SPEC`, the stored copy, the shared one.
 pub fn pinned_spec() -> PathBuf {
     std::env::var_os("TELNYX_SPEC").map(PathBuf::from).unwrap_or_else(|| {
@@ -44,7 +54,7 @@ fn copy_sources(from: &Path, to: &Path) {
     }
 }
 
-/// A workspace under `target/` whose members are crates generated from other specs, each with
+/// A workspace in the target folder whose members are crates generated from other specs, each with
 /// the hand-written part of the real client (and the real runtime crate) and its dependencies,
 /// resolved from the real workspace's lock file (nothing is resolved anew, so cargo can run
 /// `--offline`).
@@ -56,7 +66,7 @@ pub struct ScratchWorkspace {
 impl ScratchWorkspace {
     /// An empty workspace at `target/<name>` (what was there is removed).
     pub fn new(name: &str) -> ScratchWorkspace {
-        let dir = root().join("target").join(name);
+        let dir = target_dir().join(name);
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         ScratchWorkspace { dir, members: Vec::new() }
@@ -117,13 +127,16 @@ impl ScratchWorkspace {
         dir
     }
 
-    /// Writes the workspace's manifest (with `profile`, a TOML fragment, appended) and lock file.
+    /// Writes the workspace's manifest and lock file. Its profiles are the real workspace's, so
+    /// the dependencies the tests were built with are not built again; `profile` (more
+    /// `[profile.dev.package.<name>]` tables, say) is appended to them.
     pub fn finish(&self, profile: &str) {
         let workspace_toml = fs::read_to_string(root().join("Cargo.toml")).unwrap();
+        let profiles = &workspace_toml[workspace_toml.find("\n[profile.").expect("the workspace's profiles") + 1..];
         fs::write(
             self.dir.join("Cargo.toml"),
             format!(
-                "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[workspace.package]\n{}\n[workspace.dependencies]\n{}\n{profile}",
+                "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[workspace.package]\n{}\n[workspace.dependencies]\n{}\n{profiles}\n{profile}",
                 self.members.join(", "),
                 section(&workspace_toml, "workspace.package"),
                 section(&workspace_toml, "workspace.dependencies"),
@@ -138,7 +151,7 @@ impl ScratchWorkspace {
     pub fn cargo(&self, args: &[&str], what: &str) {
         let out = std::process::Command::new(env!("CARGO"))
             .args(args)
-            .env("CARGO_TARGET_DIR", root().join("target"))
+            .env("CARGO_TARGET_DIR", target_dir())
             .current_dir(&self.dir)
             .output()
             .unwrap();

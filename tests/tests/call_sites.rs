@@ -5,7 +5,7 @@
 //! where a required parameter is added, with an error that names it (so the check can fail).
 
 use std::fs;
-use workspace_tests::{root, ScratchWorkspace};
+use workspace_tests::{root, target_dir, ScratchWorkspace};
 
 /// The calls a user of the base client writes: every operation, with what it requires only,
 /// and the optional inputs that exist today set on the call.
@@ -73,7 +73,7 @@ fn workspace(specs: &[(&str, Option<&str>)]) -> ScratchWorkspace {
 fn check(work: &ScratchWorkspace, member: &str, bin: &str) -> (bool, String) {
     let out = std::process::Command::new(env!("CARGO"))
         .args(["check", "--offline", "--quiet", "-p", member, "--bin", bin])
-        .env("CARGO_TARGET_DIR", root().join("target"))
+        .env("CARGO_TARGET_DIR", target_dir())
         .current_dir(&work.dir)
         .output()
         .unwrap();

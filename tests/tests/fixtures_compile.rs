@@ -5,7 +5,7 @@
 
 use std::fs;
 use std::path::PathBuf;
-use workspace_tests::{root, ScratchWorkspace};
+use workspace_tests::{root, target_dir, ScratchWorkspace};
 
 #[test]
 fn every_fixture_compiles_cleanly() {
@@ -67,7 +67,7 @@ fn a_resource_whose_feature_is_off_names_the_feature() {
         let out = std::process::Command::new(env!("CARGO"))
             .args(["check", "--offline", "--quiet", "--bin", "off", "--no-default-features", "--features"])
             .arg(features.join(","))
-            .env("CARGO_TARGET_DIR", root().join("target"))
+            .env("CARGO_TARGET_DIR", target_dir())
             .current_dir(&work.dir)
             .output()
             .unwrap();

@@ -15,7 +15,7 @@ mod found;
 use found::Found;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use workspace_tests::{pinned_spec, root, ScratchWorkspace};
+use workspace_tests::{pinned_spec, root, target_dir, ScratchWorkspace};
 
 /// The binary of each crate: decodes the examples in the JSON file it is given
 /// (`[[pointer, [value, ...]], ...]`) with the crate's types, one line per example, its fields
@@ -124,6 +124,7 @@ fn the_older_clients_decode_the_examples_of_the_pinned_spec() {
     std::fs::write(&examples, serde_json::to_vec(&found.examples).unwrap()).unwrap();
     let names = root().join("specs/telnyx.names");
     let mut bins = Vec::new();
+    let mut profile = String::new();
     for spec in &specs {
         let stem = spec.file_stem().unwrap().to_string_lossy().into_owned();
         let name = format!("v{}", stem.replace('-', "_"));
@@ -140,9 +141,11 @@ fn the_older_clients_decode_the_examples_of_the_pinned_spec() {
         let dir = work.add(&name, "telnyx", &generated, &tail);
         std::fs::write(dir.join("decoder.rs"), DECODER.replace("LIB", &format!("telnyx_{name}"))).unwrap();
         bins.push((stem, bin));
+        profile.push_str(&format!("[profile.dev.package.telnyx-{name}]\ndebug = false\n"));
     }
-    // Nothing here is debugged: no debug info, which makes the three clients cheaper to build.
-    work.finish("[profile.dev]\ndebug = false\n");
+    // Nothing here is debugged: no debug info, which makes the three clients cheaper to build
+    // (their crates of types have none already, as the real client's).
+    work.finish(&profile);
     // Every resource, and both serde impls: an example may be of a type the client only sends.
     work.cargo(
         &["build", "--offline", "--workspace", "--bins", "--all-features", "--quiet"],
@@ -152,7 +155,7 @@ fn the_older_clients_decode_the_examples_of_the_pinned_spec() {
     let mut lines = Vec::new();
     let mut failures = Vec::new();
     for (stem, bin) in &bins {
-        let out = std::process::Command::new(root().join("target/debug").join(bin)).arg(&examples).output().unwrap();
+        let out = std::process::Command::new(target_dir().join("debug").join(bin)).arg(&examples).output().unwrap();
         assert!(out.status.success(), "{bin}: {}", String::from_utf8_lossy(&out.stderr));
         let c = Counts::read(&String::from_utf8(out.stdout).unwrap());
         lines.push(format!(
