@@ -10,14 +10,12 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-/// Cargo's target folder: `CARGO_TARGET_DIR` when it is set (a relative one is taken from the
-/// repository root), else `target/`. The scratch workspaces build there, so they reuse the
-/// dependencies the tests themselves were built with.
+/// Cargo's target folder, the one this test binary was built in (`<target>/<profile>/deps/`),
+/// wherever `CARGO_TARGET_DIR` or a cargo config put it. The scratch workspaces build there, so
+/// that they reuse the dependencies the tests were built with.
 pub fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => root().join(dir),
-        _ => root().join("target"),
-    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    exe.ancestors().nth(3).expect("<target>/<profile>/deps/<test>").to_path_buf()
 }
 
 /// The pinned spec where codegen finds it: `TELNYX_SPEC`, the stored copy, the shared one.
@@ -41,6 +39,20 @@ fn section(toml: &str, name: &str) -> String {
     rest[..end].to_string()
 }
 
+/// The `[profile...]` tables of a manifest, but those of the packages in `skip`.
+fn profiles(toml: &str, skip: &[&str]) -> String {
+    let mut out = String::new();
+    for (at, _) in toml.match_indices("\n[profile.") {
+        let header = &toml[at + 1..][..toml[at + 1..].find('\n').expect("a table header ends its line")];
+        let name = &header[1..header.len() - 1];
+        if skip.iter().any(|package| name == format!("profile.dev.package.{package}")) {
+            continue;
+        }
+        out.push_str(&format!("{header}\n{}", section(toml, name)));
+    }
+    out
+}
+
 /// Copies the hand-written sources under `from` (its files, and its folders' but `generated/`,
 /// which each member writes from its own spec).
 fn copy_sources(from: &Path, to: &Path) {
@@ -61,15 +73,17 @@ fn copy_sources(from: &Path, to: &Path) {
 pub struct ScratchWorkspace {
     pub dir: PathBuf,
     members: Vec<String>,
+    /// The packages generated into it: each member and its crates of types.
+    generated: Vec<String>,
 }
 
 impl ScratchWorkspace {
-    /// An empty workspace at `target/<name>` (what was there is removed).
+    /// An empty workspace at `<target>/<name>` (what was there is removed).
     pub fn new(name: &str) -> ScratchWorkspace {
         let dir = target_dir().join(name);
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
-        ScratchWorkspace { dir, members: Vec::new() }
+        ScratchWorkspace { dir, members: Vec::new(), generated: Vec::new() }
     }
 
     /// Adds the crate `generated` as the member `name` (library `<lib_prefix>_<name>`);
@@ -124,19 +138,25 @@ impl ScratchWorkspace {
         )
         .unwrap();
         self.members.push(format!("\"{name}\""));
+        self.generated.push(format!("{package}-{name}"));
+        self.generated.extend(generator::ir::crates::all().map(renamed));
         dir
     }
 
-    /// Writes the workspace's manifest and lock file. Its profiles are the real workspace's, so
-    /// the dependencies the tests were built with are not built again; `profile` (more
-    /// `[profile.dev.package.<name>]` tables, say) is appended to them.
-    pub fn finish(&self, profile: &str) {
+    /// Writes the workspace's manifest and lock file. Its profiles are the real workspace's (but
+    /// for the tables of the real workspace's own packages), so the dependencies the tests were
+    /// built with are reused; its generated packages have no debug info, as the real ones.
+    pub fn finish(&self) {
         let workspace_toml = fs::read_to_string(root().join("Cargo.toml")).unwrap();
-        let profiles = &workspace_toml[workspace_toml.find("\n[profile.").expect("the workspace's profiles") + 1..];
+        let own: Vec<&str> = ["telnyx-sdk", "telnyx-codegen"].into_iter().chain(generator::ir::crates::all()).collect();
+        let mut profiles = profiles(&workspace_toml, &own);
+        for package in &self.generated {
+            profiles.push_str(&format!("[profile.dev.package.{package}]\ndebug = false\n"));
+        }
         fs::write(
             self.dir.join("Cargo.toml"),
             format!(
-                "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[workspace.package]\n{}\n[workspace.dependencies]\n{}\n{profiles}\n{profile}",
+                "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[workspace.package]\n{}\n[workspace.dependencies]\n{}\n{profiles}",
                 self.members.join(", "),
                 section(&workspace_toml, "workspace.package"),
                 section(&workspace_toml, "workspace.dependencies"),

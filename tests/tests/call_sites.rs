@@ -65,7 +65,7 @@ fn workspace(specs: &[(&str, Option<&str>)]) -> ScratchWorkspace {
         fs::write(dir.join("caller.rs"), CALLER.replace("CLIENT", &client)).unwrap();
         fs::write(dir.join("forgetful.rs"), FORGETFUL.replace("CLIENT", &client)).unwrap();
     }
-    work.finish("");
+    work.finish();
     work
 }
 

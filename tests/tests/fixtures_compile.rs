@@ -1,6 +1,6 @@
 //! The snapshot fixtures compile: each fixture spec is generated into a crate of its own (with
 //! the hand-written runtime of the real client), and all of them are checked with
-//! `cargo clippy -D warnings` in one throwaway workspace under `target/`, with the examples of
+//! `cargo clippy -D warnings` in one throwaway workspace in the target folder, with the examples of
 //! their operations' docs (type-checked as the client's `tests/operation_examples.rs` does).
 
 use std::fs;
@@ -27,7 +27,7 @@ fn every_fixture_compiles_cleanly() {
         )
         .unwrap();
     }
-    work.finish("");
+    work.finish();
     work.cargo(
         // Every resource, without `round_trip`: each type with only the serde impls its
         // direction needs, as users build it.
@@ -62,7 +62,7 @@ fn a_resource_whose_feature_is_off_names_the_feature() {
          let _ = client.managed_accounts().actions();\n}\n",
     )
     .unwrap();
-    work.finish("");
+    work.finish();
     let check = |features: &[&str]| {
         let out = std::process::Command::new(env!("CARGO"))
             .args(["check", "--offline", "--quiet", "--bin", "off", "--no-default-features", "--features"])

@@ -3,7 +3,7 @@
 //! `../shared/specs/telnyx/history/` read the pinned spec's examples, as a user still on an older
 //! release of the crate would read what today's API sends.
 //!
-//! Each older spec is generated into a crate of its own under `target/history-clients/`, with
+//! Each older spec is generated into a crate of its own under `<target>/history-clients/`, with
 //! the real client's runtime, and with a row in its example table for every pointer at which the
 //! pinned spec has an example (`Options::example_sites`): the type that crate gives that schema
 //! or response body. A small binary of each crate decodes the pinned examples at those pointers,
@@ -124,7 +124,6 @@ fn the_older_clients_decode_the_examples_of_the_pinned_spec() {
     std::fs::write(&examples, serde_json::to_vec(&found.examples).unwrap()).unwrap();
     let names = root().join("specs/telnyx.names");
     let mut bins = Vec::new();
-    let mut profile = String::new();
     for spec in &specs {
         let stem = spec.file_stem().unwrap().to_string_lossy().into_owned();
         let name = format!("v{}", stem.replace('-', "_"));
@@ -141,11 +140,9 @@ fn the_older_clients_decode_the_examples_of_the_pinned_spec() {
         let dir = work.add(&name, "telnyx", &generated, &tail);
         std::fs::write(dir.join("decoder.rs"), DECODER.replace("LIB", &format!("telnyx_{name}"))).unwrap();
         bins.push((stem, bin));
-        profile.push_str(&format!("[profile.dev.package.telnyx-{name}]\ndebug = false\n"));
     }
-    // Nothing here is debugged: no debug info, which makes the three clients cheaper to build
-    // (their crates of types have none already, as the real client's).
-    work.finish(&profile);
+    // The three clients are built without debug info, as the real one is.
+    work.finish();
     // Every resource, and both serde impls: an example may be of a type the client only sends.
     work.cargo(
         &["build", "--offline", "--workspace", "--bins", "--all-features", "--quiet"],
