@@ -39,16 +39,23 @@ fn section(toml: &str, name: &str) -> String {
     rest[..end].to_string()
 }
 
-/// The `[profile...]` tables of a manifest, but those of the packages in `skip`.
-fn profiles(toml: &str, skip: &[&str]) -> String {
+/// The `[profile...]` tables of a manifest but those of its own packages: a
+/// `[profile.dev.package.<name>]` is kept for `"*"` and for the packages `lock` has from a
+/// registry (a scratch workspace has those, and not the real one's members).
+fn dependency_profiles(toml: &str, lock: &str) -> String {
+    let registry: Vec<&str> = lock
+        .split("[[package]]")
+        .filter(|package| package.contains("\nsource = "))
+        .filter_map(|package| package.lines().find_map(|l| l.strip_prefix("name = \"")?.strip_suffix('"')))
+        .collect();
     let mut out = String::new();
     for (at, _) in toml.match_indices("\n[profile.") {
         let header = &toml[at + 1..][..toml[at + 1..].find('\n').expect("a table header ends its line")];
         let name = &header[1..header.len() - 1];
-        if skip.iter().any(|package| name == format!("profile.dev.package.{package}")) {
-            continue;
+        match name.strip_prefix("profile.dev.package.") {
+            Some(package) if package != "\"*\"" && !registry.contains(&package) => continue,
+            _ => out.push_str(&format!("{header}\n{}", section(toml, name))),
         }
-        out.push_str(&format!("{header}\n{}", section(toml, name)));
     }
     out
 }
@@ -148,8 +155,8 @@ impl ScratchWorkspace {
     /// built with are reused; its generated packages have no debug info, as the real ones.
     pub fn finish(&self) {
         let workspace_toml = fs::read_to_string(root().join("Cargo.toml")).unwrap();
-        let own: Vec<&str> = ["telnyx-sdk", "telnyx-codegen"].into_iter().chain(generator::ir::crates::all()).collect();
-        let mut profiles = profiles(&workspace_toml, &own);
+        let lock = fs::read_to_string(root().join("Cargo.lock")).unwrap();
+        let mut profiles = dependency_profiles(&workspace_toml, &lock);
         for package in &self.generated {
             profiles.push_str(&format!("[profile.dev.package.{package}]\ndebug = false\n"));
         }
@@ -163,7 +170,7 @@ impl ScratchWorkspace {
             ),
         )
         .unwrap();
-        fs::copy(root().join("Cargo.lock"), self.dir.join("Cargo.lock")).unwrap();
+        fs::write(self.dir.join("Cargo.lock"), lock).unwrap();
     }
 
     /// `cargo <args>` in the workspace, with the real workspace's target folder; panics with
